@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Phone numbers through libphonenumber (lanyard-phone.cc holds the C++).
+ * All functions are thread-safe.
+ */
+
+/* TRUE when @region is a two-letter region libphonenumber knows ("DE", "US"). */
+gboolean lanyard_phone_region_is_known (const char *region);
+
+/*
+ * Parses @input (as typed: spaces, dashes, brackets, a leading + or 00, a
+ * national trunk prefix) and returns it in E.164 ("+4915123456789").
+ * Numbers without a country code are read in @default_region.
+ * On failure sets LANYARD_STORE_ERROR_INVALID with a message a person can act
+ * on ("… is too short for a phone number in Germany").
+ */
+char *lanyard_phone_normalize (const char *input,
+                               const char *default_region,
+                               GError    **error);
+
+/* Pretty form of an E.164 number for display, international notation. */
+char *lanyard_phone_format_international (const char *e164);
+
+G_END_DECLS
