@@ -2239,15 +2239,18 @@ lanyard_sqlite_store_find_duplicate (LanyardStore  *store,
                                      GError       **error)
 {
   LanyardSqliteStore *self = LANYARD_SQLITE_STORE (store);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader.lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *region = lanyard_sqlite_store_dup_phone_region (self);
   g_autofree char *e164 = NULL;
+  g_autofree char *trimmed = email ? g_strstrip (g_strdup (email)) : NULL;
 
   /* Compare like the store stores: a phone as typed is normalised first. */
   if (phone != NULL && *phone != '\0')
     e164 = lanyard_phone_normalize (phone, region, NULL);
 
-  return find_duplicate (&self->reader, facility_id, e164, lanyard_nullify (email), except_id, error);
+  locker = g_mutex_locker_new (&self->reader.lock);
+
+  return find_duplicate (&self->reader, facility_id, e164, lanyard_nullify (trimmed), except_id, error);
 }
 
 static void

@@ -358,6 +358,29 @@ is_dropped_mark (gunichar c)
   return g_unichar_get_script (c) == G_UNICODE_SCRIPT_INHERITED;
 }
 
+/*
+ * Latin letters that carry their "accent" inside and so do not decompose:
+ * people type "orsted", "lukasz" and "yilmaz" for Ørsted, Łukasz and
+ * Yılmaz. (Case folding has already made them lower case.)
+ */
+static const char *
+fold_latin_letter (gunichar c)
+{
+  switch (c)
+    {
+    case 0x00F8: return "o";   /* ø */
+    case 0x0142: return "l";   /* ł */
+    case 0x0111: return "d";   /* đ */
+    case 0x00F0: return "d";   /* ð */
+    case 0x0127: return "h";   /* ħ */
+    case 0x0131: return "i";   /* ı */
+    case 0x00E6: return "ae";  /* æ */
+    case 0x0153: return "oe";  /* œ */
+    case 0x00FE: return "th";  /* þ */
+    default:     return NULL;
+    }
+}
+
 static void
 fold_append_unicode (GString    *out,
                      const char *text)
@@ -394,7 +417,10 @@ fold_append_unicode (GString    *out,
         g_string_append_c (out, ' ');
       pending_space = FALSE;
 
-      g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      if (fold_latin_letter (c) != NULL)
+        g_string_append (out, fold_latin_letter (c));
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
 }
 
@@ -586,6 +612,30 @@ lanyard_search_terms (const char *search)
 
   /* Folding collapses white space, so terms are split by single spaces. */
   folded = lanyard_text_fold (search);
+
+  /*
+   * A whole search that looks like a phone number ("0151 2345 6789",
+   * "+49 (151) 2345") is one number, not several: its digits are one term.
+   */
+  if (strchr (folded, ' ') != NULL)
+    {
+      g_autofree char *joined = g_strdup (folded);
+      char *w = joined;
+
+      for (const char *r = folded; *r; r++)
+        if (*r != ' ')
+          *w++ = *r;
+      *w = '\0';
+
+      if (term_is_phone_like (joined))
+        {
+          term_keep_digits (joined);
+          if (*joined != '\0')
+            g_ptr_array_add (terms, g_steal_pointer (&joined));
+          g_ptr_array_add (terms, NULL);
+          return (char **) g_ptr_array_free (g_steal_pointer (&terms), FALSE);
+        }
+    }
 
   for (term = folded; term != NULL && *term; )
     {
