@@ -175,9 +175,9 @@ test_people_query (void)
 static void
 test_demo_data (void)
 {
-  g_autoptr(LanyardPerson) a = lanyard_demo_make_person (1, 42, 7);
-  g_autoptr(LanyardPerson) b = lanyard_demo_make_person (1, 42, 7);
-  g_autoptr(LanyardPerson) c = lanyard_demo_make_person (1, 43, 7);
+  g_autoptr(LanyardPerson) a = lanyard_demo_make_person (1, 42, 500, 7);
+  g_autoptr(LanyardPerson) b = lanyard_demo_make_person (1, 42, 500, 7);
+  g_autoptr(LanyardPerson) c = lanyard_demo_make_person (1, 43, 500, 7);
   guint with_phone = 0;
 
   /* Same seed, same person; and every generated person passes validation. */
@@ -187,7 +187,7 @@ test_demo_data (void)
 
   for (guint i = 0; i < 500; i++)
     {
-      g_autoptr(LanyardPerson) p = lanyard_demo_make_person (1, i, 3);
+      g_autoptr(LanyardPerson) p = lanyard_demo_make_person (1, i, 500, 3);
       g_autoptr(GError) error = NULL;
 
       g_assert_true (lanyard_person_normalize (p, "DE", &error));

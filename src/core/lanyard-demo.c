@@ -210,6 +210,7 @@ email_local_part (const char *first,
 LanyardPerson *
 lanyard_demo_make_person (gint64   facility_id,
                           guint    index,
+                          guint    n_total,
                           guint32  seed)
 {
   static const char * const mobile_prefixes[] = { "151", "152", "157" };
@@ -248,10 +249,12 @@ lanyard_demo_make_person (gint64   facility_id,
   lanyard_person_set_membership_status (person, pick_share (&r, statuses, sizeof statuses[0],
                                                             G_N_ELEMENTS (statuses)));
 
-  /* Joined over the last three years; updated since. */
+  /* Joined one after the other over the last three years; updated since. */
   {
-    gint64 created = now - (gint64)rand_below (&r, 3 * 365 * 24) * G_USEC_PER_SEC * 3600
-                         - rand_below (&r, 3600) * G_USEC_PER_SEC;
+    gint64 span = (gint64)3 * 365 * 24 * 3600 * G_USEC_PER_SEC;
+    gint64 slot = span / MAX (n_total, 1);
+    gint64 created = now - span + (gint64)MIN (index, n_total) * slot
+                     + (gint64)(((guint64)rand_next (&r) * (guint64)slot) >> 32);
     gint64 updated = created + (gint64)rand_below (&r, 1000) * (now - created) / 1000;
 
     lanyard_person_set_created_at (person, created);
@@ -506,7 +509,7 @@ lanyard_demo_add_people (LanyardStore         *store,
 
       for (guint i = start; i < end; i++)
         {
-          g_ptr_array_add (people, lanyard_demo_make_person (facility_id, i, seed));
+          g_ptr_array_add (people, lanyard_demo_make_person (facility_id, i, n_people, seed));
           g_ptr_array_add (grants, make_grants (doors, scope_list, i, seed));
         }
 

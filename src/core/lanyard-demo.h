@@ -38,9 +38,13 @@ gboolean lanyard_demo_add_people      (LanyardStore         *store,
                                        GCancellable         *cancellable,
                                        GError              **error);
 
-/* One generated person (no grants), the @index-th of the sequence for @seed. */
+/*
+ * One generated person (no grants), the @index-th of @n_total for @seed.
+ * People join in the order of their index, spread over three years.
+ */
 LanyardPerson *lanyard_demo_make_person (gint64   facility_id,
                                          guint    index,
+                                         guint    n_total,
                                          guint32  seed);
 
 G_END_DECLS

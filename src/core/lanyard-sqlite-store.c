@@ -2298,36 +2298,77 @@ facts_from_person (Conn           *conn,
   " grant_count, source, source_name, external_id, cv_id, track_source_updates, invitation_state," \
   " invited_at, invitation_error, last_used_at, recent_ips, last_synced_at, sort_key, search_text"
 
-static void
-bind_person (sqlite3_stmt  *stmt,
-             LanyardPerson *person,
-             gboolean       has_access,
-             guint          grant_count)
-{
-  g_autofree char *email_key = NULL;
-  g_autofree char *synced = join_list (lanyard_person_get_synced_tags (person));
-  g_autofree char *custom = join_list (lanyard_person_get_custom_tags (person));
-  g_autofree char *ips = join_list (lanyard_person_get_recent_ips (person));
-  g_autofree char *sort_key = lanyard_person_sort_key (lanyard_person_get_first_name (person),
-                                                       lanyard_person_get_last_name (person));
-  g_autofree char *search_text = lanyard_person_search_text (lanyard_person_get_first_name (person),
-                                                             lanyard_person_get_last_name (person),
-                                                             lanyard_person_get_email (person),
-                                                             lanyard_person_get_phone (person));
+/*
+ * What the store writes for a person besides the person's own fields: the
+ * keys it searches and sorts by, joined lists, the tags for person_tag.
+ * Computed from a normalised person, on any thread.
+ */
+typedef struct {
+  LanyardPerson  *person;        /* owned */
+  GPtrArray      *grants;        /* borrowed, may be NULL */
+  char           *email_key;
+  char           *synced;
+  char           *custom;
+  char           *ips;
+  char           *sort_key;
+  char           *search_text;
+  char          **tags;
+  char           *created_changes;
+  gboolean        has_access;
+  GError         *error;
+} PersonRow;
 
-  if (lanyard_person_get_email (person))
-    email_key = lanyard_email_key (lanyard_person_get_email (person));
+static void
+person_row_prepare (PersonRow     *row,
+                    LanyardPerson *person)
+{
+  row->person = person;
+  row->synced = join_list (lanyard_person_get_synced_tags (person));
+  row->custom = join_list (lanyard_person_get_custom_tags (person));
+  row->ips = join_list (lanyard_person_get_recent_ips (person));
+  row->sort_key = lanyard_person_sort_key (lanyard_person_get_first_name (person),
+                                           lanyard_person_get_last_name (person));
+  row->search_text = lanyard_person_search_text (lanyard_person_get_first_name (person),
+                                                 lanyard_person_get_last_name (person),
+                                                 lanyard_person_get_email (person),
+                                                 lanyard_person_get_phone (person));
+  row->email_key = lanyard_person_get_email (person) ? lanyard_email_key (lanyard_person_get_email (person)) : NULL;
+  row->tags = lanyard_person_dup_all_tags (person);
+}
+
+static void
+person_row_clear (PersonRow *row)
+{
+  g_clear_object (&row->person);
+  g_clear_pointer (&row->email_key, g_free);
+  g_clear_pointer (&row->synced, g_free);
+  g_clear_pointer (&row->custom, g_free);
+  g_clear_pointer (&row->ips, g_free);
+  g_clear_pointer (&row->sort_key, g_free);
+  g_clear_pointer (&row->search_text, g_free);
+  g_clear_pointer (&row->tags, g_strfreev);
+  g_clear_pointer (&row->created_changes, g_free);
+  g_clear_error (&row->error);
+}
+
+static void
+bind_person (sqlite3_stmt    *stmt,
+             const PersonRow *row,
+             gboolean         has_access,
+             guint            grant_count)
+{
+  LanyardPerson *person = row->person;
 
   sqlite3_bind_int64 (stmt, 1, lanyard_person_get_facility_id (person));
   bind_text (stmt, 2, lanyard_person_get_first_name (person));
   bind_text (stmt, 3, lanyard_person_get_last_name (person));
   bind_text (stmt, 4, lanyard_person_get_phone (person));
   bind_text (stmt, 5, lanyard_person_get_email (person));
-  bind_text (stmt, 6, email_key);
+  bind_text (stmt, 6, row->email_key);
   bind_text (stmt, 7, lanyard_person_get_person_type (person));
   bind_text (stmt, 8, lanyard_person_get_membership_status (person));
-  bind_text (stmt, 9, synced);
-  bind_text (stmt, 10, custom);
+  bind_text (stmt, 9, row->synced);
+  bind_text (stmt, 10, row->custom);
   bind_text (stmt, 11, lanyard_person_get_notes (person));
   bind_text (stmt, 12, lanyard_person_get_app_message (person));
   sqlite3_bind_int (stmt, 13, lanyard_person_get_app_message_severity (person));
@@ -2343,32 +2384,32 @@ bind_person (sqlite3_stmt  *stmt,
   sqlite3_bind_int64 (stmt, 23, lanyard_person_get_invited_at (person));
   bind_text (stmt, 24, lanyard_person_get_invitation_error (person));
   sqlite3_bind_int64 (stmt, 25, lanyard_person_get_last_used_at (person));
-  bind_text (stmt, 26, ips);
+  bind_text (stmt, 26, row->ips);
   sqlite3_bind_int64 (stmt, 27, lanyard_person_get_last_synced_at (person));
-  bind_text (stmt, 28, sort_key);
-  bind_text (stmt, 29, search_text);
+  bind_text (stmt, 28, row->sort_key);
+  bind_text (stmt, 29, row->search_text);
 }
 
 /* Rewrites the person's rows in person_tag: both kinds of tags, each once. */
 static gboolean
-write_person_tags (Conn           *conn,
-                   LanyardPerson  *person,
-                   gboolean        replace,
-                   GError        **error)
+write_person_tags (Conn             *conn,
+                   const PersonRow  *row,
+                   gboolean          replace,
+                   GError          **error)
 {
-  g_auto(GStrv) tags = lanyard_person_dup_all_tags (person);
+  gint64 id = lanyard_person_get_id (row->person);
   sqlite3_stmt *stmt;
 
   if (replace)
     {
       if (!(stmt = conn_prepare (conn, "DELETE FROM person_tag WHERE person_id = ?", error)))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, lanyard_person_get_id (person));
+      sqlite3_bind_int64 (stmt, 1, id);
       if (!stmt_run (conn, stmt, error))
         return FALSE;
     }
 
-  if (tags[0] == NULL)
+  if (row->tags[0] == NULL)
     return TRUE;
 
   if (!(stmt = conn_prepare (conn,
@@ -2376,11 +2417,11 @@ write_person_tags (Conn           *conn,
                              error)))
     return FALSE;
 
-  for (guint i = 0; tags[i]; i++)
+  for (guint i = 0; row->tags[i]; i++)
     {
-      sqlite3_bind_int64 (stmt, 1, lanyard_person_get_facility_id (person));
-      bind_text (stmt, 2, tags[i]);
-      sqlite3_bind_int64 (stmt, 3, lanyard_person_get_id (person));
+      sqlite3_bind_int64 (stmt, 1, lanyard_person_get_facility_id (row->person));
+      bind_text (stmt, 2, row->tags[i]);
+      sqlite3_bind_int64 (stmt, 3, id);
       if (!stmt_run (conn, stmt, error))
         return FALSE;
     }
@@ -2432,19 +2473,6 @@ fts_add (Conn        *conn,
   sqlite3_bind_int64 (stmt, 1, person_id);
   bind_text (stmt, 2, search_text);
   return stmt_run (conn, stmt, error);
-}
-
-static gboolean
-fts_add_person (Conn           *conn,
-                LanyardPerson  *person,
-                GError        **error)
-{
-  g_autofree char *search_text = lanyard_person_search_text (lanyard_person_get_first_name (person),
-                                                             lanyard_person_get_last_name (person),
-                                                             lanyard_person_get_email (person),
-                                                             lanyard_person_get_phone (person));
-
-  return fts_add (conn, lanyard_person_get_id (person), search_text, error);
 }
 
 /* Removes the person's stored search text from the search index (before a change or delete). */
@@ -2580,27 +2608,36 @@ person_facts_with_grants (LanyardPerson  *person,
   return TRUE;
 }
 
-/*
- * Inserts one validated person (and their grants) inside the caller's
- * transaction. Duplicates are reported by naming the existing person.
- */
-static gint64
-insert_person (LanyardSqliteStore   *self,
-               LanyardAccessPolicy  *policy,
-               LanyardPerson        *person,
-               GPtrArray            *grants,
-               gint64                now,
-               GError              **error)
+/* Whether the person of @row has access under @policy with the grants of @row. */
+static gboolean
+row_has_access (LanyardAccessPolicy *policy,
+                PersonRow           *row)
 {
   FactsBuilder facts = { 0 };
-  sqlite3_stmt *stmt;
   gboolean has_access;
-  gint64 id;
-  int rc;
 
-  person_facts_with_grants (person, grants, &facts);
+  person_facts_with_grants (row->person, row->grants, &facts);
   has_access = lanyard_access_policy_person_has_access (policy, &facts.facts);
   facts_builder_clear (&facts);
+
+  return has_access;
+}
+
+/*
+ * Inserts one validated person (and their grants) inside the caller's
+ * transaction; row->has_access must be computed. Duplicates are reported by
+ * naming the existing person.
+ */
+static gint64
+insert_person (LanyardSqliteStore  *self,
+               PersonRow           *row,
+               gint64               now,
+               GError             **error)
+{
+  LanyardPerson *person = row->person;
+  sqlite3_stmt *stmt;
+  gint64 id;
+  int rc;
 
   if (!(stmt = conn_prepare (&self->writer,
                              "INSERT INTO person (" PERSON_WRITE_COLUMNS ", created_at, updated_at)"
@@ -2609,7 +2646,7 @@ insert_person (LanyardSqliteStore   *self,
                              error)))
     return 0;
 
-  bind_person (stmt, person, has_access, grants ? grants->len : 0);
+  bind_person (stmt, row, row->has_access, row->grants ? row->grants->len : 0);
   sqlite3_bind_int64 (stmt, 30, lanyard_person_get_created_at (person) ? lanyard_person_get_created_at (person) : now);
   sqlite3_bind_int64 (stmt, 31, lanyard_person_get_updated_at (person) ? lanyard_person_get_updated_at (person) : now);
   rc = sqlite3_step (stmt);
@@ -2632,26 +2669,27 @@ insert_person (LanyardSqliteStore   *self,
 
   id = sqlite3_last_insert_rowid (self->writer.db);
   lanyard_person_set_id (person, id);
-  lanyard_person_set_has_access (person, has_access);
+  lanyard_person_set_has_access (person, row->has_access);
 
-  if (!write_person_tags (&self->writer, person, FALSE, error) ||
-      !insert_grant_rows (&self->writer, id, grants, error))
+  if (!write_person_tags (&self->writer, row, FALSE, error) ||
+      !insert_grant_rows (&self->writer, id, row->grants, error))
     return 0;
 
   return id;
 }
 
-/* The audit record of a created person: their fields and grants. */
+/* The audit record of a created person: their fields (and, in changes, nothing else). */
 static gboolean
 audit_person_created (LanyardSqliteStore  *self,
-                      LanyardPerson       *person,
-                      const char          *action,
+                      PersonRow           *row,
                       GError             **error)
 {
-  g_autofree char *name = lanyard_person_dup_display_name (person);
+  g_autofree char *name = lanyard_person_dup_display_name (row->person);
+  g_autofree char *changes = row->created_changes ? NULL : diff_objects (NULL, (GObject *)row->person);
 
-  return audit_objects (self, action, lanyard_person_get_facility_id (person), "person",
-                        lanyard_person_get_id (person), name, NULL, (GObject *)person, error);
+  return audit (self, "person.create", lanyard_person_get_facility_id (row->person), "person",
+                lanyard_person_get_id (row->person), name,
+                row->created_changes ? row->created_changes : changes, error);
 }
 
 static LanyardPerson *
@@ -2662,7 +2700,6 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
 {
   LanyardSqliteStore *self = LANYARD_SQLITE_STORE (store);
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(LanyardPerson) draft = lanyard_person_copy (person);
   g_autoptr(LanyardPerson) before = NULL;
   g_autoptr(LanyardPerson) after = NULL;
   g_autoptr(LanyardPerson) duplicate = NULL;
@@ -2671,13 +2708,15 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
   g_autofree char *name = NULL;
   gint64 id = lanyard_person_get_id (person);
   gint64 now = g_get_real_time ();
+  PersonRow row = { 0 };
 
-  if (!lanyard_person_normalize (draft, region, error))
-    return NULL;
+  row.person = lanyard_person_copy (person);
+  if (!lanyard_person_normalize (row.person, region, error))
+    goto out;
 
   locker = g_mutex_locker_new (&self->writer.lock);
   if (!begin_write (&self->writer, error))
-    return NULL;
+    goto out;
 
   if (id != 0)
     {
@@ -2695,35 +2734,37 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
         }
 
       /* A person stays at their facility. */
-      lanyard_person_set_facility_id (draft, lanyard_person_get_facility_id (before));
+      lanyard_person_set_facility_id (row.person, lanyard_person_get_facility_id (before));
     }
-  else if (!check_facility_exists (self, lanyard_person_get_facility_id (draft), error))
+  else if (!check_facility_exists (self, lanyard_person_get_facility_id (row.person), error))
     goto failed;
 
-  duplicate = find_duplicate (&self->writer, lanyard_person_get_facility_id (draft),
-                              lanyard_person_get_phone (draft), lanyard_person_get_email (draft), id, error);
+  duplicate = find_duplicate (&self->writer, lanyard_person_get_facility_id (row.person),
+                              lanyard_person_get_phone (row.person), lanyard_person_get_email (row.person),
+                              id, error);
   if (duplicate != NULL)
     {
-      set_duplicate_error (error, duplicate, lanyard_person_get_phone (draft));
+      set_duplicate_error (error, duplicate, lanyard_person_get_phone (row.person));
       goto failed;
     }
   if (error && *error)
     goto failed;
 
-  if (!(policy = get_policy (self, &self->writer, lanyard_person_get_facility_id (draft), error)))
+  if (!(policy = get_policy (self, &self->writer, lanyard_person_get_facility_id (row.person), error)))
     goto failed;
+
+  person_row_prepare (&row, row.person);
 
   if (id == 0)
     {
-      lanyard_person_set_created_at (draft, 0);
-      lanyard_person_set_updated_at (draft, 0);
-      if (!(id = insert_person (self, policy, draft, NULL, now, error)) ||
-          !stats_add (&self->writer, lanyard_person_get_facility_id (draft), 1,
-                      lanyard_person_get_has_access (draft), error) ||
-          !fts_add_person (&self->writer, draft, error))
-        goto failed;
-      if (!(after = load_person (&self->writer, id, error)) ||
-          !audit_person_created (self, after, "person.create", error))
+      lanyard_person_set_created_at (row.person, 0);
+      lanyard_person_set_updated_at (row.person, 0);
+      row.has_access = row_has_access (policy, &row);
+      if (!(id = insert_person (self, &row, now, error)) ||
+          !stats_add (&self->writer, lanyard_person_get_facility_id (row.person), 1, row.has_access, error) ||
+          !fts_add (&self->writer, id, row.search_text, error) ||
+          !audit_person_created (self, &row, error) ||
+          !(after = load_person (&self->writer, id, error)))
         goto failed;
     }
   else
@@ -2733,7 +2774,7 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
       gboolean has_access;
       guint grant_count;
 
-      if (!facts_from_person (&self->writer, draft, TRUE, &facts, error))
+      if (!facts_from_person (&self->writer, row.person, TRUE, &facts, error))
         {
           facts_builder_clear (&facts);
           goto failed;
@@ -2750,18 +2791,18 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
                                  error)))
         goto failed;
 
-      bind_person (stmt, draft, has_access, grant_count);
+      bind_person (stmt, &row, has_access, grant_count);
       sqlite3_bind_int64 (stmt, 30, now);
       sqlite3_bind_int64 (stmt, 31, id);
       sqlite3_bind_int64 (stmt, 32, lanyard_person_get_version (before));
       if (!fts_remove (&self->writer, id, error) ||
           !stmt_run (&self->writer, stmt, error) ||
-          !fts_add_person (&self->writer, draft, error) ||
+          !fts_add (&self->writer, id, row.search_text, error) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (before), 0,
                       (int)has_access - (int)lanyard_person_get_has_access (before), error))
         goto failed;
 
-      if (!write_person_tags (&self->writer, draft, TRUE, error) ||
+      if (!write_person_tags (&self->writer, &row, TRUE, error) ||
           !(after = load_person (&self->writer, id, error)))
         goto failed;
 
@@ -2774,11 +2815,83 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
   if (!commit_write (&self->writer, error))
     goto failed;
 
-  return g_steal_pointer (&after);
+  goto out;
 
 failed:
   rollback_write (&self->writer);
+  g_clear_object (&after);
+
+out:
+  person_row_clear (&row);
+  return g_steal_pointer (&after);
+}
+
+/*
+ * Preparing a row — validation (libphonenumber is the costly part),
+ * search and sort keys, the audit record, "has access" — needs no database,
+ * so a batch is prepared on every core while the writer waits; only the
+ * inserts themselves are serial.
+ */
+typedef struct {
+  PersonRow           *rows;
+  guint                n_rows;
+  guint                first;
+  guint                stride;
+  const char          *region;
+  LanyardAccessPolicy *policy;
+} PrepareJob;
+
+static gpointer
+prepare_rows_thread (gpointer data)
+{
+  PrepareJob *job = data;
+
+  for (guint i = job->first; i < job->n_rows; i += job->stride)
+    {
+      PersonRow *row = &job->rows[i];
+
+      if (!lanyard_person_normalize (row->person, job->region, &row->error))
+        continue;
+
+      person_row_prepare (row, row->person);
+      row->has_access = row_has_access (job->policy, row);
+      row->created_changes = diff_objects (NULL, (GObject *)row->person);
+    }
+
   return NULL;
+}
+
+static void
+prepare_rows (PersonRow           *rows,
+              guint                n_rows,
+              const char          *region,
+              LanyardAccessPolicy *policy)
+{
+  guint n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  g_autofree PrepareJob *jobs = NULL;
+  g_autofree GThread **threads = NULL;
+
+  /* Small batches are not worth a thread. */
+  if (n_rows < 256)
+    n_threads = 1;
+
+  jobs = g_new0 (PrepareJob, n_threads);
+  threads = g_new0 (GThread *, n_threads);
+  for (guint t = 0; t < n_threads; t++)
+    {
+      jobs[t].rows = rows;
+      jobs[t].n_rows = n_rows;
+      jobs[t].first = t;
+      jobs[t].stride = n_threads;
+      jobs[t].region = region;
+      jobs[t].policy = policy;
+      if (t > 0)
+        threads[t] = g_thread_new ("lanyard-prepare", prepare_rows_thread, &jobs[t]);
+    }
+
+  prepare_rows_thread (&jobs[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
 }
 
 static guint
@@ -2791,79 +2904,77 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
 {
   LanyardSqliteStore *self = LANYARD_SQLITE_STORE (store);
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GPtrArray) drafts = g_ptr_array_new_full (people->len, g_object_unref);
   g_autoptr(LanyardAccessPolicy) policy = NULL;
   g_autofree char *region = lanyard_sqlite_store_dup_phone_region (self);
+  g_autofree PersonRow *rows = g_new0 (PersonRow, MAX (people->len, 1));
   gint64 now = g_get_real_time ();
+  gint64 with_access = 0;
+  guint n = people->len;
+  guint result = 0;
 
-  /* Everything is checked before anything is written. */
-  for (guint i = 0; i < people->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      LanyardPerson *draft = lanyard_person_copy (g_ptr_array_index (people, i));
-      g_autoptr(GError) local_error = NULL;
-
-      g_ptr_array_add (drafts, draft);
-      lanyard_person_set_id (draft, 0);
-      lanyard_person_set_facility_id (draft, facility_id);
-      if (!lanyard_person_normalize (draft, region, &local_error))
-        {
-          g_set_error (error, LANYARD_STORE_ERROR, local_error->code,
-                       _("Person %u of %u: %s"), i + 1, people->len, local_error->message);
-          return 0;
-        }
+      rows[i].person = lanyard_person_copy (g_ptr_array_index (people, i));
+      rows[i].grants = grants ? g_ptr_array_index (grants, i) : NULL;
+      lanyard_person_set_id (rows[i].person, 0);
+      lanyard_person_set_facility_id (rows[i].person, facility_id);
     }
 
   locker = g_mutex_locker_new (&self->writer.lock);
   if (!begin_write (&self->writer, error))
-    return 0;
+    goto out;
 
   if (!(policy = get_policy (self, &self->writer, facility_id, error)))
     goto failed;
 
-  for (guint i = 0; i < drafts->len; i++)
+  /* Everything is checked before anything is written. */
+  prepare_rows (rows, n, region, policy);
+  for (guint i = 0; i < n; i++)
+    if (rows[i].error != NULL)
+      {
+        g_set_error (error, LANYARD_STORE_ERROR, rows[i].error->code,
+                     _("Person %u of %u: %s"), i + 1, n, rows[i].error->message);
+        goto failed;
+      }
+
+  for (guint i = 0; i < n; i++)
     {
-      LanyardPerson *draft = g_ptr_array_index (drafts, i);
-      GPtrArray *person_grants = grants ? g_ptr_array_index (grants, i) : NULL;
       g_autoptr(GError) local_error = NULL;
 
-      if (!check_grants (&self->writer, facility_id, person_grants, &local_error) ||
-          !insert_person (self, policy, draft, person_grants, now, &local_error) ||
-          !audit_person_created (self, draft, "person.create", &local_error))
+      if (!check_grants (&self->writer, facility_id, rows[i].grants, &local_error) ||
+          !insert_person (self, &rows[i], now, &local_error) ||
+          !audit_person_created (self, &rows[i], &local_error))
         {
           g_set_error (error, LANYARD_STORE_ERROR, local_error->code,
-                       _("Person %u of %u: %s"), i + 1, drafts->len, local_error->message);
+                       _("Person %u of %u: %s"), i + 1, n, local_error->message);
           goto failed;
         }
+
+      with_access += rows[i].has_access;
 
       if ((i & 1023) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         goto failed;
     }
 
   /* The search index last, in one run: see fts_add() on why. */
-  {
-    gint64 with_access = 0;
-
-    for (guint i = 0; i < drafts->len; i++)
-      {
-        LanyardPerson *draft = g_ptr_array_index (drafts, i);
-
-        with_access += lanyard_person_get_has_access (draft);
-        if (!fts_add_person (&self->writer, draft, error))
-          goto failed;
-      }
-
-    if (!stats_add (&self->writer, facility_id, drafts->len, with_access, error))
+  for (guint i = 0; i < n; i++)
+    if (!fts_add (&self->writer, lanyard_person_get_id (rows[i].person), rows[i].search_text, error))
       goto failed;
-  }
 
-  if (!commit_write (&self->writer, error))
+  if (!stats_add (&self->writer, facility_id, n, with_access, error) ||
+      !commit_write (&self->writer, error))
     goto failed;
 
-  return drafts->len;
+  result = n;
+  goto out;
 
 failed:
   rollback_write (&self->writer);
-  return 0;
+
+out:
+  for (guint i = 0; i < n; i++)
+    person_row_clear (&rows[i]);
+  return result;
 }
 
 static guint
