@@ -349,12 +349,20 @@ conn_open (Conn        *conn,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                            NULL, sql_search_match, NULL, NULL);
 
-  if (!conn_exec (conn,
-                  "PRAGMA foreign_keys = ON;"
-                  "PRAGMA synchronous = NORMAL;"
-                  "PRAGMA temp_store = MEMORY;",
-                  error))
+  rc = sqlite3_exec (conn->db,
+                     "PRAGMA foreign_keys = ON;"
+                     "PRAGMA synchronous = NORMAL;"
+                     "PRAGMA temp_store = MEMORY;",
+                     NULL, NULL, NULL);
+  if ((rc & 0xff) == SQLITE_NOTADB)
     {
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAVAILABLE,
+                   _("“%s” is not a Lanyard database (it is not a database at all)"), path);
+      return FALSE;
+    }
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, conn->db, rc);
       g_prefix_error (error, _("Could not open the database “%s”: "), path);
       return FALSE;
     }
@@ -553,13 +561,23 @@ diff_objects (GObject *before,
       if (values_equal (pspecs[i], &old_value, &new_value))
         continue;
 
+      /*
+       * A created or deleted record lists its fields that are not at their
+       * defaults; the side that does not exist is null, not the default.
+       */
       if (n_changes++)
         g_string_append_c (out, ',');
       json_append_string (out, pspecs[i]->name);
       g_string_append (out, ":[");
-      json_append_value (out, &old_value);
+      if (before)
+        json_append_value (out, &old_value);
+      else
+        g_string_append (out, "null");
       g_string_append_c (out, ',');
-      json_append_value (out, &new_value);
+      if (after)
+        json_append_value (out, &new_value);
+      else
+        g_string_append (out, "null");
       g_string_append_c (out, ']');
     }
 
@@ -2987,6 +3005,7 @@ lanyard_sqlite_store_delete_people (LanyardStore  *store,
   LanyardSqliteStore *self = LANYARD_SQLITE_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->writer.lock);
   g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   sqlite3_stmt *stmt;
 
   if (!begin_write (&self->writer, error))
@@ -2995,29 +3014,34 @@ lanyard_sqlite_store_delete_people (LanyardStore  *store,
   /* Out of the search index first, all together (see fts_add()). */
   for (guint i = 0; i < n_people; i++)
     {
-      LanyardPerson *person = load_person (&self->writer, person_ids[i], error);
+      LanyardPerson *person;
 
-      if (person == NULL)
+      /* The same person twice is deleted once. */
+      if (!g_hash_table_add (seen, (gpointer)&person_ids[i]))
+        continue;
+
+      if (!(person = load_person (&self->writer, person_ids[i], error)))
         goto failed;
       g_ptr_array_add (people, person);
       if (!fts_remove (&self->writer, person_ids[i], error))
         goto failed;
     }
 
-  for (guint i = 0; i < n_people; i++)
+  for (guint i = 0; i < people->len; i++)
     {
       LanyardPerson *before = g_ptr_array_index (people, i);
+      gint64 id = lanyard_person_get_id (before);
       g_autofree char *name = lanyard_person_dup_display_name (before);
 
       /* Grants and tags go with the person; audit and access log entries stay. */
       if (!(stmt = conn_prepare (&self->writer, "DELETE FROM person WHERE id = ?", error)))
         goto failed;
-      sqlite3_bind_int64 (stmt, 1, person_ids[i]);
+      sqlite3_bind_int64 (stmt, 1, id);
       if (!stmt_run (&self->writer, stmt, error) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (before), -1,
                       -(gint64)lanyard_person_get_has_access (before), error) ||
           !audit_objects (self, "person.delete", lanyard_person_get_facility_id (before), "person",
-                          person_ids[i], name, (GObject *)before, NULL, error))
+                          id, name, (GObject *)before, NULL, error))
         goto failed;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -3027,7 +3051,7 @@ lanyard_sqlite_store_delete_people (LanyardStore  *store,
   if (!commit_write (&self->writer, error))
     goto failed;
 
-  return n_people;
+  return people->len;
 
 failed:
   rollback_write (&self->writer);
@@ -3142,45 +3166,86 @@ sort_column_index (LanyardPeopleSort sort)
 }
 
 /*
- * Cursors: "<id>:<sort value>" — the last row of the page. Keyset paging
- * continues strictly after it in (sort value, id) order.
+ * Cursors: "<id>:<sort value>" of the last row of the page, as unpadded
+ * base64url so that they survive a terminal, a URL and JSON unchanged (a
+ * name sort key holds a control character). Keyset paging continues
+ * strictly after that row in (sort value, id) order.
  */
 static char *
 make_cursor (sqlite3_stmt      *stmt,
              LanyardPeopleSort  sort)
 {
   int column = sort_column_index (sort);
+  g_autofree char *raw = NULL;
+  char *text;
+  gsize len;
 
   if (sort == LANYARD_PEOPLE_SORT_NAME)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", (gint64)sqlite3_column_int64 (stmt, 0),
-                            (const char *)sqlite3_column_text (stmt, column));
+    raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", (gint64)sqlite3_column_int64 (stmt, 0),
+                           (const char *)sqlite3_column_text (stmt, column));
+  else
+    raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                           (gint64)sqlite3_column_int64 (stmt, 0), (gint64)sqlite3_column_int64 (stmt, column));
 
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                          (gint64)sqlite3_column_int64 (stmt, 0), (gint64)sqlite3_column_int64 (stmt, column));
+  text = g_base64_encode ((const guchar *)raw, strlen (raw));
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  len = strlen (text);
+  while (len > 0 && text[len - 1] == '=')
+    text[--len] = '\0';
+
+  return text;
+}
+
+/* The "<id>:<sort value>" inside a cursor, or NULL when it is not one. */
+static char *
+decode_cursor (const char *cursor)
+{
+  g_autoptr(GString) base64 = g_string_new (cursor);
+  g_autofree guchar *data = NULL;
+  gsize len = 0;
+
+  for (const char *p = cursor; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return NULL;
+  if (base64->len == 0 || base64->len % 4 == 1)
+    return NULL;
+
+  g_strdelimit (base64->str, "-", '+');
+  g_strdelimit (base64->str, "_", '/');
+  while (base64->len % 4 != 0)
+    g_string_append_c (base64, '=');
+
+  data = g_base64_decode (base64->str, &len);
+  if (len == 0 || memchr (data, '\0', len) != NULL || !g_utf8_validate ((const char *)data, len, NULL))
+    return NULL;
+
+  return g_strndup ((const char *)data, len);
 }
 
 static gboolean
 parse_cursor (const char         *cursor,
               LanyardPeopleSort   sort,
               gint64             *out_id,
-              const char        **out_text,
+              char              **out_text,
               gint64             *out_value,
               GError            **error)
 {
-  const char *colon = strchr (cursor, ':');
+  g_autofree char *raw = decode_cursor (cursor);
   g_autofree char *id_part = NULL;
+  const char *colon;
   guint64 id;
 
-  if (colon == NULL)
+  if (raw == NULL || (colon = strchr (raw, ':')) == NULL)
     goto bad;
 
-  id_part = g_strndup (cursor, colon - cursor);
+  id_part = g_strndup (raw, colon - raw);
   if (!g_ascii_string_to_unsigned (id_part, 10, 1, G_MAXINT64, &id, NULL))
     goto bad;
   *out_id = (gint64)id;
 
   if (sort == LANYARD_PEOPLE_SORT_NAME)
-    *out_text = colon + 1;
+    *out_text = g_strdup (colon + 1);
   else if (!g_ascii_string_to_signed (colon + 1, 10, 0, G_MAXINT64, out_value, NULL))
     goto bad;
 
@@ -3292,7 +3357,7 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   g_autofree char *match = NULL;
   const char *column = sort_column (query->sort);
   const char *direction = query->descending ? "DESC" : "ASC";
-  const char *cursor_text = NULL;
+  g_autofree char *cursor_text = NULL;
   gint64 cursor_id = 0, cursor_value = 0;
   gboolean sparse = FALSE;
   sqlite3_stmt *stmt;
