@@ -163,6 +163,11 @@ test_person_lifecycle (Fixture       *f,
   g_assert_cmpstr (json_array_get_string_element (pair, 0), ==, "+4915144445555");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_array_get_element (pair, 1)));
   g_clear_pointer (&root, json_node_unref);
+  /* Deleted while disabled: the record says it was off, not that it came back on. */
+  pair = change_of (event, "access-enabled", &root);
+  g_assert_false (json_array_get_boolean_element (pair, 0));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_array_get_element (pair, 1)));
+  g_clear_pointer (&root, json_node_unref);
 }
 
 static void

@@ -959,8 +959,24 @@ test_people_delete (Fixture       *f,
   g_assert_cmpuint (page->people->len, ==, 0);
 
   /* And the email is free again. */
-  lanyard_test_add_person (f->store, f->facility_id, "Dana", "Kim", NULL, "dana@example.org");
-  g_object_unref (lanyard_test_add_person (f->store, f->facility_id, "Dana", "Two", NULL, "dana2@example.org"));
+  g_object_unref (lanyard_test_add_person (f->store, f->facility_id, "Dana", "Kim", NULL, "dana@example.org"));
+  g_assert_cmpuint (count_all (f), ==, 2);
+
+  /* The same person twice in one call is deleted once. */
+  {
+    gint64 twice[2] = { lanyard_person_get_id (b), lanyard_person_get_id (b) };
+    g_autoptr(LanyardPeoplePage) eli = NULL;
+
+    g_assert_cmpuint (lanyard_store_delete_people (f->store, twice, 2, NULL, &error), ==, 1);
+    g_assert_no_error (error);
+    g_assert_cmpuint (count_all (f), ==, 1);
+
+    g_free (q->search);
+    q->search = g_strdup ("eli");
+    eli = lanyard_store_query_people (f->store, q, NULL, 10, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (eli->people->len, ==, 0);
+  }
 }
 
 static void
