@@ -638,6 +638,76 @@ audit_objects (LanyardSqliteStore  *self,
 /* ------------------------------------------------------------------------ */
 /* Facilities                                                                */
 
+typedef enum {
+  RECORD_FACILITY,
+  RECORD_DOOR,
+  RECORD_SCOPE,
+  RECORD_RULE,
+  RECORD_PERSON,
+} RecordKind;
+
+static void
+set_not_found (GError     **error,
+               RecordKind   kind,
+               gint64       id)
+{
+  switch (kind)
+    {
+    case RECORD_FACILITY:
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
+                   _("There is no facility with id %" G_GINT64_FORMAT), id);
+      break;
+    case RECORD_DOOR:
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
+                   _("There is no door with id %" G_GINT64_FORMAT), id);
+      break;
+    case RECORD_SCOPE:
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
+                   _("There is no access scope with id %" G_GINT64_FORMAT), id);
+      break;
+    case RECORD_RULE:
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
+                   _("There is no access rule with id %" G_GINT64_FORMAT), id);
+      break;
+    case RECORD_PERSON:
+    default:
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
+                   _("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted"), id);
+      break;
+    }
+}
+
+/*
+ * Reads the one row @sql (with a single id parameter) selects and makes an
+ * object of it; a missing row is LANYARD_STORE_ERROR_NOT_FOUND.
+ */
+static gpointer
+load_one (Conn          *conn,
+          const char    *sql,
+          gint64         id,
+          gpointer     (*from_stmt) (sqlite3_stmt *),
+          RecordKind     kind,
+          GError       **error)
+{
+  sqlite3_stmt *stmt;
+  gpointer object = NULL;
+  int rc;
+
+  if (!(stmt = conn_prepare (conn, sql, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    object = from_stmt (stmt);
+  sqlite3_reset (stmt);
+
+  if (object == NULL && !step_failed (conn, rc, error))
+    set_not_found (error, kind, id);
+
+  return object;
+}
+
 #define FACILITY_COLUMNS "id, name, timezone, version"
 
 static LanyardFacility *
@@ -658,26 +728,9 @@ load_facility (Conn     *conn,
                gint64    facility_id,
                GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = conn_prepare (conn, "SELECT " FACILITY_COLUMNS " FROM facility WHERE id = ?", error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, facility_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      LanyardFacility *facility = facility_from_stmt (stmt);
-      sqlite3_reset (stmt);
-      return facility;
-    }
-
-  sqlite3_reset (stmt);
-  if (!step_failed (conn, rc, error))
-    g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                 _("There is no facility with id %" G_GINT64_FORMAT), facility_id);
-  return NULL;
+  return load_one (conn, "SELECT " FACILITY_COLUMNS " FROM facility WHERE id = ?", facility_id,
+                   (gpointer (*) (sqlite3_stmt *))facility_from_stmt,
+                   RECORD_FACILITY, error);
 }
 
 static GPtrArray *
@@ -854,26 +907,8 @@ load_door (Conn     *conn,
            gint64    door_id,
            GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = conn_prepare (conn, "SELECT " DOOR_COLUMNS " FROM door WHERE id = ?", error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, door_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      LanyardDoor *door = door_from_stmt (stmt);
-      sqlite3_reset (stmt);
-      return door;
-    }
-
-  sqlite3_reset (stmt);
-  if (!step_failed (conn, rc, error))
-    g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                 _("There is no door with id %" G_GINT64_FORMAT), door_id);
-  return NULL;
+  return load_one (conn, "SELECT " DOOR_COLUMNS " FROM door WHERE id = ?", door_id,
+                   (gpointer (*) (sqlite3_stmt *))door_from_stmt, RECORD_DOOR, error);
 }
 
 static GPtrArray *
@@ -1104,27 +1139,10 @@ load_scope (Conn     *conn,
             GError  **error)
 {
   g_autoptr(LanyardScope) scope = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
 
-  if (!(stmt = conn_prepare (conn, "SELECT id, facility_id, name, version FROM scope WHERE id = ?", error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, scope_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    scope = scope_from_stmt (stmt);
-  sqlite3_reset (stmt);
-
-  if (scope == NULL)
-    {
-      if (!step_failed (conn, rc, error))
-        g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                     _("There is no access scope with id %" G_GINT64_FORMAT), scope_id);
-      return NULL;
-    }
-
-  if (!fill_scope_doors (conn, scope, error))
+  scope = load_one (conn, "SELECT id, facility_id, name, version FROM scope WHERE id = ?", scope_id,
+                    (gpointer (*) (sqlite3_stmt *))scope_from_stmt, RECORD_SCOPE, error);
+  if (scope == NULL || !fill_scope_doors (conn, scope, error))
     return NULL;
 
   return g_steal_pointer (&scope);
@@ -1470,27 +1488,10 @@ load_rule (Conn     *conn,
            GError  **error)
 {
   g_autoptr(LanyardAccessRule) rule = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
 
-  if (!(stmt = conn_prepare (conn, "SELECT " RULE_COLUMNS " FROM access_rule WHERE id = ?", error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, rule_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    rule = rule_from_stmt (stmt);
-  sqlite3_reset (stmt);
-
-  if (rule == NULL)
-    {
-      if (!step_failed (conn, rc, error))
-        g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                     _("There is no access rule with id %" G_GINT64_FORMAT), rule_id);
-      return NULL;
-    }
-
-  if (!fill_rule_targets (conn, rule, error))
+  rule = load_one (conn, "SELECT " RULE_COLUMNS " FROM access_rule WHERE id = ?", rule_id,
+                   (gpointer (*) (sqlite3_stmt *))rule_from_stmt, RECORD_RULE, error);
+  if (rule == NULL || !fill_rule_targets (conn, rule, error))
     return NULL;
 
   return g_steal_pointer (&rule);
@@ -1846,8 +1847,7 @@ get_policy (LanyardSqliteStore  *self,
     return NULL;
   if (policy_version < 0)
     {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no facility with id %" G_GINT64_FORMAT), facility_id);
+      set_not_found (error, RECORD_FACILITY, facility_id);
       return NULL;
     }
 
@@ -2173,26 +2173,8 @@ load_person (Conn     *conn,
              gint64    person_id,
              GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = conn_prepare (conn, "SELECT " PERSON_COLUMNS " FROM person WHERE id = ?", error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, person_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      LanyardPerson *person = person_from_stmt (stmt);
-      sqlite3_reset (stmt);
-      return person;
-    }
-
-  sqlite3_reset (stmt);
-  if (!step_failed (conn, rc, error))
-    g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                 _("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted"), person_id);
-  return NULL;
+  return load_one (conn, "SELECT " PERSON_COLUMNS " FROM person WHERE id = ?", person_id,
+                   (gpointer (*) (sqlite3_stmt *))person_from_stmt, RECORD_PERSON, error);
 }
 
 static LanyardPerson *
@@ -3535,8 +3517,7 @@ lanyard_sqlite_store_count_people (LanyardStore         *store,
 
   sqlite3_reset (stmt);
   if (!step_failed (&self->reader, rc, error))
-    g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                 _("There is no facility with id %" G_GINT64_FORMAT), facility_id);
+    set_not_found (error, RECORD_FACILITY, facility_id);
   return FALSE;
 }
 
