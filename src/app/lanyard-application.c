@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "Lanyard"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lanyard-application.h"
+#include "lanyard-window.h"
+
+struct _LanyardApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *database_path;
+  guint           screenshot_source;
+  guint           opening : 1;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardApplication, lanyard_application, ADW_TYPE_APPLICATION)
+
+/* Opening the store, on a worker thread: it may create the file or migrate it. */
+
+static void
+open_store_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  LanyardSqliteStore *store;
+
+  store = lanyard_sqlite_store_open (path, &error);
+  if (store == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+static void
+open_store_async (LanyardApplication  *self,
+                  const char          *path,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, open_store_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_store_thread);
+}
+
+static LanyardStore *
+open_store_finish (LanyardApplication  *self,
+                   GAsyncResult        *result,
+                   GError             **error)
+{
+  g_assert (g_task_is_valid (result, self));
+  g_assert (g_task_get_source_tag (G_TASK (result)) == open_store_async);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/*
+ * LANYARD_SCREENSHOT=file.png: once the window shows what it read, save a
+ * picture of it and quit. For looking at the UI from scripts and CI.
+ */
+
+static gboolean
+on_screenshot_timeout_cb (gpointer user_data)
+{
+  LanyardWindow *window = user_data;
+  LanyardApplication *self = LANYARD_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
+  g_autoptr(GError) error = NULL;
+
+  self->screenshot_source = 0;
+  if (!lanyard_window_save_screenshot (window, g_getenv ("LANYARD_SCREENSHOT"), &error))
+    g_printerr ("%s\n", error->message);
+
+  g_application_quit (G_APPLICATION (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_window_busy_changed_cb (LanyardWindow      *window,
+                           GParamSpec         *pspec,
+                           LanyardApplication *self)
+{
+  if (lanyard_window_get_busy (window))
+    return;
+
+  /* Let the stack transitions end and the rows be laid out first. */
+  g_clear_handle_id (&self->screenshot_source, g_source_remove);
+  self->screenshot_source = g_timeout_add_full (G_PRIORITY_LOW, 750, on_screenshot_timeout_cb,
+                                                g_object_ref (window), g_object_unref);
+}
+
+static void
+lanyard_application_watch_for_screenshot (LanyardApplication *self,
+                                          LanyardWindow      *window)
+{
+  const char *path = g_getenv ("LANYARD_SCREENSHOT");
+
+  if (path == NULL || *path == '\0')
+    return;
+
+  g_signal_connect_object (window, "notify::busy", G_CALLBACK (on_window_busy_changed_cb), self, 0);
+  on_window_busy_changed_cb (window, NULL, self);
+}
+
+/* Opening */
+
+static void
+on_store_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  LanyardApplication *self = LANYARD_APPLICATION (object);
+  g_autoptr(LanyardStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardWindow *window;
+
+  store = open_store_finish (self, result, &error);
+
+  if (store != NULL)
+    window = lanyard_window_new (GTK_APPLICATION (self), store);
+  else
+    {
+      g_debug ("Could not open %s: %s", self->database_path, error->message);
+      window = lanyard_window_new_for_error (GTK_APPLICATION (self), self->database_path, error);
+    }
+
+  lanyard_application_watch_for_screenshot (self, window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  self->opening = FALSE;
+  g_application_release (G_APPLICATION (self));
+}
+
+/* Actions */
+
+static void
+app_quit_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
+
+  /* Closing rather than quitting outright: each window remembers its size. */
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+app_about_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("Lanyard"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Lanyard developers"),
+                        "comments", _("Decide who may open which door, and when."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        NULL);
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = app_quit_action },
+  { .name = "about", .activate = app_about_action },
+};
+
+/* GApplication */
+
+static void
+lanyard_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+
+  G_APPLICATION_CLASS (lanyard_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions, G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+}
+
+static void
+lanyard_application_activate (GApplication *application)
+{
+  LanyardApplication *self = LANYARD_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->opening)
+    return;
+
+  /* Nothing is shown until the store is open: keep running meanwhile. */
+  self->opening = TRUE;
+  g_application_hold (application);
+
+  g_free (self->database_path);
+  self->database_path = lanyard_application_dup_database_path ();
+  open_store_async (self, self->database_path, NULL, on_store_opened_cb, NULL);
+}
+
+static void
+lanyard_application_finalize (GObject *object)
+{
+  LanyardApplication *self = LANYARD_APPLICATION (object);
+
+  g_clear_handle_id (&self->screenshot_source, g_source_remove);
+  g_clear_pointer (&self->database_path, g_free);
+
+  G_OBJECT_CLASS (lanyard_application_parent_class)->finalize (object);
+}
+
+static void
+lanyard_application_class_init (LanyardApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = lanyard_application_finalize;
+
+  app_class->startup = lanyard_application_startup;
+  app_class->activate = lanyard_application_activate;
+}
+
+static void
+lanyard_application_init (LanyardApplication *self)
+{
+}
+
+LanyardApplication *
+lanyard_application_new (void)
+{
+  return g_object_new (LANYARD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+char *
+lanyard_application_dup_database_path (void)
+{
+  const char *path = g_getenv ("LANYARD_DATABASE");
+
+  if (path != NULL && *path != '\0')
+    return g_strdup (path);
+
+  return lanyard_sqlite_store_default_path ();
+}

@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "Lanyard"
+
+#include "config.h"
+
+#include "lanyard-people-model.h"
+
+/*
+ * Pages come from keyset cursors, so they can only be read in order: the
+ * rows fetched are always a prefix of the query's result, kept in one flat
+ * array. Reading a row ahead of that prefix asks for the pages up to it and
+ * one more, so the next page is usually in before the view scrolls there.
+ */
+
+struct _LanyardPeopleModel
+{
+  GObject             parent_instance;
+
+  LanyardStore       *store;
+
+  LanyardPeopleQuery *query;            /* what the rows are of; NULL when cleared */
+  GPtrArray          *people;           /* LanyardPerson: the pages fetched so far */
+  char               *next_cursor;
+  guint               n_expected;
+  guint               n_wanted;         /* fetch until this many people are in */
+  GHashTable         *placeholders;     /* position → LanyardPerson, for rows not fetched yet */
+
+  /* A new query waiting for its first page; the old rows stay until then. */
+  LanyardPeopleQuery *pending;
+  guint               pending_expected;
+
+  GCancellable       *cancellable;      /* the fetch in flight, if any */
+
+  guint               complete : 1;
+  guint               failed : 1;       /* the last fetch failed: no more until a new query */
+  guint               notified_loading : 1;
+  guint               notified_complete : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_LOADING,
+  PROP_COMPLETE,
+  N_PROPS
+};
+
+enum {
+  LOAD_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LanyardPeopleModel, lanyard_people_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+typedef struct {
+  LanyardPeopleModel *self;
+  GCancellable       *cancellable;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_object (&fetch->self);
+  g_clear_object (&fetch->cancellable);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
+
+static guint
+lanyard_people_model_count (LanyardPeopleModel *self)
+{
+  if (self->query == NULL)
+    return 0;
+
+  if (self->complete)
+    return self->people->len;
+
+  return MAX (self->n_expected, self->people->len);
+}
+
+/* Notifies loading and complete when they changed since last told. */
+static void
+lanyard_people_model_notify_state (LanyardPeopleModel *self)
+{
+  gboolean loading = self->pending != NULL;
+  gboolean complete = self->complete;
+
+  if (loading != self->notified_loading)
+    {
+      self->notified_loading = loading;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+
+  if (complete != self->notified_complete)
+    {
+      self->notified_complete = complete;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+    }
+}
+
+static void on_page_fetched_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+lanyard_people_model_start_fetch (LanyardPeopleModel       *self,
+                                  const LanyardPeopleQuery *query,
+                                  const char               *cursor)
+{
+  Fetch *fetch;
+
+  g_assert (self->cancellable == NULL);
+
+  self->cancellable = g_cancellable_new ();
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->self = g_object_ref (self);
+  fetch->cancellable = g_object_ref (self->cancellable);
+
+  lanyard_store_query_people_async (self->store, query, cursor, LANYARD_PEOPLE_MODEL_PAGE_SIZE,
+                                    self->cancellable, on_page_fetched_cb, fetch);
+}
+
+static void
+lanyard_people_model_cancel (LanyardPeopleModel *self)
+{
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+}
+
+/* Fetches the next page if the view wants rows beyond those in. */
+static void
+lanyard_people_model_fetch_more (LanyardPeopleModel *self)
+{
+  if (self->cancellable != NULL ||
+      self->pending != NULL ||
+      self->query == NULL ||
+      self->complete ||
+      self->failed ||
+      self->people->len >= self->n_wanted)
+    return;
+
+  lanyard_people_model_start_fetch (self, self->query, self->next_cursor);
+}
+
+static gboolean
+placeholder_is_stale (gpointer key,
+                      gpointer value,
+                      gpointer user_data)
+{
+  LanyardPeopleModel *self = user_data;
+  guint position = GPOINTER_TO_UINT (key);
+
+  return position < self->people->len || position >= lanyard_people_model_count (self);
+}
+
+static void
+lanyard_people_model_append_page (LanyardPeopleModel *self,
+                                  LanyardPeoplePage  *page)
+{
+  for (guint i = 0; i < page->people->len; i++)
+    g_ptr_array_add (self->people, g_object_ref (g_ptr_array_index (page->people, i)));
+
+  g_free (self->next_cursor);
+  self->next_cursor = g_steal_pointer (&page->next_cursor);
+  self->complete = self->next_cursor == NULL;
+
+  g_hash_table_foreach_remove (self->placeholders, placeholder_is_stale, self);
+}
+
+static void
+on_page_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  LanyardPeopleModel *self = fetch->self;
+  g_autoptr(LanyardPeoplePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  guint old_n, new_n;
+
+  page = lanyard_store_query_people_finish (LANYARD_STORE (object), result, &error);
+
+  /* Superseded by a newer query (or cleared): its own fetch is in charge now. */
+  if (g_cancellable_is_cancelled (fetch->cancellable))
+    return;
+
+  g_assert (self->cancellable == fetch->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (page == NULL)
+    {
+      /* Keep what is shown; the view asking again must not retry in a loop. */
+      g_clear_pointer (&self->pending, lanyard_people_query_free);
+      self->failed = TRUE;
+      lanyard_people_model_notify_state (self);
+      g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+      return;
+    }
+
+  old_n = lanyard_people_model_count (self);
+
+  if (self->pending != NULL)
+    {
+      /* The first page of a new query replaces every row at once. */
+      g_clear_pointer (&self->query, lanyard_people_query_free);
+      self->query = g_steal_pointer (&self->pending);
+      self->n_expected = self->pending_expected;
+      self->n_wanted = LANYARD_PEOPLE_MODEL_PAGE_SIZE;
+      g_ptr_array_set_size (self->people, 0);
+      g_hash_table_remove_all (self->placeholders);
+      lanyard_people_model_append_page (self, page);
+
+      new_n = lanyard_people_model_count (self);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
+    }
+  else
+    {
+      guint start = self->people->len;
+      guint len = page->people->len;
+
+      lanyard_people_model_append_page (self, page);
+      new_n = lanyard_people_model_count (self);
+
+      /*
+       * The page replaces placeholders. Unless the count was a guess that
+       * turned out wrong: then everything from the page on changes.
+       */
+      if (old_n == new_n)
+        {
+          if (len > 0)
+            g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
+        }
+      else
+        g_list_model_items_changed (G_LIST_MODEL (self), start, old_n - start, new_n - start);
+    }
+
+  lanyard_people_model_fetch_more (self);
+  lanyard_people_model_notify_state (self);
+}
+
+static GType
+lanyard_people_model_get_item_type (GListModel *model)
+{
+  return LANYARD_TYPE_PERSON;
+}
+
+static guint
+lanyard_people_model_get_n_items (GListModel *model)
+{
+  return lanyard_people_model_count (LANYARD_PEOPLE_MODEL (model));
+}
+
+static gpointer
+lanyard_people_model_get_item (GListModel *model,
+                               guint       position)
+{
+  LanyardPeopleModel *self = LANYARD_PEOPLE_MODEL (model);
+  LanyardPerson *placeholder;
+
+  if (position >= lanyard_people_model_count (self))
+    return NULL;
+
+  /* The pages up to this row, and one more. Not while the rows belong to a query being replaced. */
+  if (self->pending == NULL)
+    {
+      guint wanted = (position / LANYARD_PEOPLE_MODEL_PAGE_SIZE + 2) * LANYARD_PEOPLE_MODEL_PAGE_SIZE;
+
+      if (wanted > self->n_wanted)
+        {
+          self->n_wanted = wanted;
+          /* Starts the fetch only: the answer comes later, never inside this call. */
+          lanyard_people_model_fetch_more (self);
+        }
+    }
+
+  if (position < self->people->len)
+    return g_object_ref (g_ptr_array_index (self->people, position));
+
+  /* One object per row: GTK's list widgets tell items apart by identity. */
+  placeholder = g_hash_table_lookup (self->placeholders, GUINT_TO_POINTER (position));
+  if (placeholder == NULL)
+    {
+      placeholder = lanyard_person_new ();
+      g_hash_table_insert (self->placeholders, GUINT_TO_POINTER (position), placeholder);
+    }
+
+  return g_object_ref (placeholder);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = lanyard_people_model_get_item_type;
+  iface->get_n_items = lanyard_people_model_get_n_items;
+  iface->get_item = lanyard_people_model_get_item;
+}
+
+static void
+lanyard_people_model_dispose (GObject *object)
+{
+  LanyardPeopleModel *self = LANYARD_PEOPLE_MODEL (object);
+
+  lanyard_people_model_cancel (self);
+
+  G_OBJECT_CLASS (lanyard_people_model_parent_class)->dispose (object);
+}
+
+static void
+lanyard_people_model_finalize (GObject *object)
+{
+  LanyardPeopleModel *self = LANYARD_PEOPLE_MODEL (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->query, lanyard_people_query_free);
+  g_clear_pointer (&self->pending, lanyard_people_query_free);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  g_clear_pointer (&self->placeholders, g_hash_table_unref);
+  g_clear_pointer (&self->next_cursor, g_free);
+
+  G_OBJECT_CLASS (lanyard_people_model_parent_class)->finalize (object);
+}
+
+static void
+lanyard_people_model_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  LanyardPeopleModel *self = LANYARD_PEOPLE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_LOADING:
+      g_value_set_boolean (value, lanyard_people_model_get_loading (self));
+      break;
+
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, lanyard_people_model_get_complete (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_people_model_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  LanyardPeopleModel *self = LANYARD_PEOPLE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_people_model_class_init (LanyardPeopleModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lanyard_people_model_dispose;
+  object_class->finalize = lanyard_people_model_finalize;
+  object_class->get_property = lanyard_people_model_get_property;
+  object_class->set_property = lanyard_people_model_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         LANYARD_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LanyardPeopleModel::load-failed:
+   * @error: what the store said
+   *
+   * A page could not be read. The rows already in stay.
+   */
+  signals[LOAD_FAILED] =
+    g_signal_new ("load-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+lanyard_people_model_init (LanyardPeopleModel *self)
+{
+  self->people = g_ptr_array_new_with_free_func (g_object_unref);
+  self->placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+}
+
+LanyardPeopleModel *
+lanyard_people_model_new (LanyardStore *store)
+{
+  g_return_val_if_fail (LANYARD_IS_STORE (store), NULL);
+
+  return g_object_new (LANYARD_TYPE_PEOPLE_MODEL,
+                       "store", store,
+                       NULL);
+}
+
+LanyardStore *
+lanyard_people_model_get_store (LanyardPeopleModel *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), NULL);
+
+  return self->store;
+}
+
+const LanyardPeopleQuery *
+lanyard_people_model_get_query (LanyardPeopleModel *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), NULL);
+
+  return self->pending != NULL ? self->pending : self->query;
+}
+
+void
+lanyard_people_model_set_query (LanyardPeopleModel       *self,
+                                const LanyardPeopleQuery *query,
+                                guint                     n_expected)
+{
+  g_return_if_fail (LANYARD_IS_PEOPLE_MODEL (self));
+  g_return_if_fail (query != NULL);
+
+  lanyard_people_model_cancel (self);
+
+  g_clear_pointer (&self->pending, lanyard_people_query_free);
+  self->pending = lanyard_people_query_copy (query);
+  self->pending_expected = n_expected;
+  self->failed = FALSE;
+
+  lanyard_people_model_start_fetch (self, self->pending, NULL);
+  lanyard_people_model_notify_state (self);
+}
+
+void
+lanyard_people_model_clear (LanyardPeopleModel *self)
+{
+  guint old_n;
+
+  g_return_if_fail (LANYARD_IS_PEOPLE_MODEL (self));
+
+  lanyard_people_model_cancel (self);
+
+  old_n = lanyard_people_model_count (self);
+
+  g_clear_pointer (&self->pending, lanyard_people_query_free);
+  g_clear_pointer (&self->query, lanyard_people_query_free);
+  g_clear_pointer (&self->next_cursor, g_free);
+  g_ptr_array_set_size (self->people, 0);
+  g_hash_table_remove_all (self->placeholders);
+  self->complete = FALSE;
+  self->failed = FALSE;
+  self->n_expected = 0;
+  self->n_wanted = 0;
+
+  if (old_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+
+  lanyard_people_model_notify_state (self);
+}
+
+gboolean
+lanyard_people_model_get_loading (LanyardPeopleModel *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), FALSE);
+
+  return self->pending != NULL;
+}
+
+gboolean
+lanyard_people_model_get_complete (LanyardPeopleModel *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), FALSE);
+
+  return self->complete;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lanyard-core.h"
+
+G_BEGIN_DECLS
+
+/*
+ * LanyardPeopleModel: a GListModel of LanyardPerson over one people query,
+ * read page by page from a store as the view asks for rows. Only the pages
+ * fetched so far are held. Rows whose page has not arrived yet are empty
+ * placeholder people (id LANYARD_NO_ID).
+ */
+#define LANYARD_TYPE_PEOPLE_MODEL (lanyard_people_model_get_type ())
+
+G_DECLARE_FINAL_TYPE (LanyardPeopleModel, lanyard_people_model, LANYARD, PEOPLE_MODEL, GObject)
+
+/* People fetched per store call. */
+#define LANYARD_PEOPLE_MODEL_PAGE_SIZE 100
+
+LanyardPeopleModel       *lanyard_people_model_new         (LanyardStore             *store);
+LanyardStore             *lanyard_people_model_get_store   (LanyardPeopleModel       *self);
+const LanyardPeopleQuery *lanyard_people_model_get_query   (LanyardPeopleModel       *self);
+
+/*
+ * Starts showing @query. @n_expected is how many people it is known to
+ * match (from the stat tiles), or 0 when unknown: the model then grows as
+ * pages arrive. The rows of the previous query stay until the first page
+ * of the new one is in, so typing in the search does not flash an empty
+ * list.
+ */
+void                      lanyard_people_model_set_query   (LanyardPeopleModel       *self,
+                                                            const LanyardPeopleQuery *query,
+                                                            guint                     n_expected);
+/* Drops the query and every row. */
+void                      lanyard_people_model_clear       (LanyardPeopleModel       *self);
+
+/* TRUE while the first page of a new query is on its way. */
+gboolean                  lanyard_people_model_get_loading (LanyardPeopleModel       *self);
+/* TRUE once the last page of the query is in: n_items is then exact. */
+gboolean                  lanyard_people_model_get_complete (LanyardPeopleModel      *self);
+
+G_END_DECLS

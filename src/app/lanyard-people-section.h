@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lanyard-core.h"
+
+G_BEGIN_DECLS
+
+/*
+ * LanyardPeopleSection: the People section — stat tiles, search and the list
+ * of one facility's people; an invitation to create a demo facility when
+ * there is nobody to show.
+ */
+#define LANYARD_TYPE_PEOPLE_SECTION (lanyard_people_section_get_type ())
+
+G_DECLARE_FINAL_TYPE (LanyardPeopleSection, lanyard_people_section, LANYARD, PEOPLE_SECTION, GtkWidget)
+
+LanyardStore    *lanyard_people_section_get_store    (LanyardPeopleSection *self);
+void             lanyard_people_section_set_store    (LanyardPeopleSection *self,
+                                                      LanyardStore         *store);
+LanyardFacility *lanyard_people_section_get_facility (LanyardPeopleSection *self);
+/* Shows @facility's people, or, when it is NULL, says that there is no facility yet. */
+void             lanyard_people_section_set_facility (LanyardPeopleSection *self,
+                                                      LanyardFacility      *facility);
+/* TRUE until what the section shows has been read from the store. */
+gboolean         lanyard_people_section_get_busy     (LanyardPeopleSection *self);
+/* Reads the counts and the list again. */
+void             lanyard_people_section_reload       (LanyardPeopleSection *self);
+void             lanyard_people_section_focus_search (LanyardPeopleSection *self);
+
+G_END_DECLS

@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "Lanyard"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lanyard-people-section.h"
+#include "lanyard-window.h"
+
+struct _LanyardWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  LanyardStore         *store;
+  GSettings            *settings;
+  GListModel           *pages;              /* the section stack's pages, for the sidebar */
+  GCancellable         *cancellable;
+
+  guint                 listing_facilities : 1;
+  guint                 failed : 1;
+  guint                 busy : 1;           /* as last notified */
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *content_box;
+  AdwWindowTitle       *sidebar_title;
+  AdwWindowTitle       *content_title;
+  GtkListBox           *sidebar_list;
+  GtkLabel             *connection_label;
+  GtkStack             *section_stack;
+  LanyardPeopleSection    *people_section;
+  AdwStatusPage        *open_error_status_page;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LanyardWindow, lanyard_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Where the data lives, as the header shows it: a file path with "~" for the home folder. */
+static char *
+dup_connection_text (LanyardStore *store)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *path = NULL;
+  gsize home_len = strlen (home);
+
+  if (!LANYARD_IS_SQLITE_STORE (store))
+    return NULL;
+
+  path = g_filename_display_name (lanyard_sqlite_store_get_path (LANYARD_SQLITE_STORE (store)));
+
+  if (home_len > 1 && g_str_has_prefix (path, home) && path[home_len] == G_DIR_SEPARATOR)
+    return g_strconcat ("~", path + home_len, NULL);
+
+  return g_steal_pointer (&path);
+}
+
+static void
+lanyard_window_update_busy (LanyardWindow *self)
+{
+  gboolean busy;
+
+  if (self->failed)
+    busy = FALSE;
+  else
+    busy = self->store == NULL || self->listing_facilities || lanyard_people_section_get_busy (self->people_section);
+
+  if (busy != self->busy)
+    {
+      self->busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+static void
+lanyard_window_update_titles (LanyardWindow *self)
+{
+  LanyardFacility *facility = lanyard_people_section_get_facility (self->people_section);
+  g_autofree char *connection = NULL;
+  g_autofree char *folded_subtitle = NULL;
+  const char *facility_name = NULL;
+  const char *section = NULL;
+  GtkWidget *child;
+
+  if (self->store != NULL)
+    connection = dup_connection_text (self->store);
+  if (facility != NULL)
+    facility_name = lanyard_facility_get_name (facility);
+
+  /* The sidebar names the facility (later, the facility switcher) and where its data lives. */
+  adw_window_title_set_title (self->sidebar_title, facility_name != NULL ? facility_name : _("Lanyard"));
+  gtk_label_set_label (self->connection_label, connection != NULL ? connection : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
+                               self->store != NULL && LANYARD_IS_SQLITE_STORE (self->store)
+                               ? lanyard_sqlite_store_get_path (LANYARD_SQLITE_STORE (self->store))
+                               : NULL);
+
+  child = gtk_stack_get_visible_child (self->section_stack);
+  if (child != NULL)
+    section = gtk_stack_page_get_title (gtk_stack_get_page (self->section_stack, child));
+  adw_window_title_set_title (self->content_title, section != NULL ? section : "");
+
+  /* Folded, the sidebar is out of sight: the content's header says it instead. */
+  if (adw_leaflet_get_folded (self->leaflet) && connection != NULL)
+    {
+      if (facility_name != NULL)
+        /* Translators: subtitle of a narrow window: a facility's name, then its database file */
+        folded_subtitle = g_strdup_printf (_("%s — %s"), facility_name, connection);
+      else
+        folded_subtitle = g_strdup (connection);
+    }
+  adw_window_title_set_subtitle (self->content_title, folded_subtitle);
+}
+
+static void
+lanyard_window_show_content (LanyardWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+}
+
+static void
+lanyard_window_select_section_row (LanyardWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->section_stack);
+  guint n = g_list_model_get_n_items (self->pages);
+
+  for (guint i = 0; child != NULL && i < n; i++)
+    {
+      /* GtkStackPage has no autoptr in GTK 4.8. */
+      g_autoptr(GObject) page = g_list_model_get_item (self->pages, i);
+
+      if (gtk_stack_page_get_child (GTK_STACK_PAGE (page)) == child)
+        {
+          GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sidebar_list, (int)i);
+
+          if (row != NULL && gtk_list_box_get_selected_row (self->sidebar_list) != row)
+            gtk_list_box_select_row (self->sidebar_list, row);
+          return;
+        }
+    }
+}
+
+static GtkWidget *
+create_sidebar_row (gpointer item,
+                    gpointer user_data)
+{
+  GtkStackPage *page = item;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (gtk_stack_page_get_title (page));
+  /* The label says it all: the icon is decoration. */
+  GtkWidget *image = g_object_new (GTK_TYPE_IMAGE,
+                                   "icon-name", gtk_stack_page_get_icon_name (page),
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                   NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+
+  return box;
+}
+
+/* Facilities */
+
+static void
+on_facilities_listed_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(LanyardWindow) self = user_data;
+  g_autoptr(GPtrArray) facilities = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardFacility *chosen = NULL;
+  gint64 last_id;
+
+  facilities = lanyard_store_list_facilities_finish (LANYARD_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->listing_facilities = FALSE;
+  g_clear_object (&self->cancellable);
+
+  if (facilities == NULL)
+    {
+      g_autofree char *description = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->open_error_status_page, description);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      self->failed = TRUE;
+      lanyard_window_update_busy (self);
+      return;
+    }
+
+  /* The facility shown last time, else the first by name. */
+  last_id = g_settings_get_int64 (self->settings, "last-facility");
+  for (guint i = 0; i < facilities->len; i++)
+    {
+      LanyardFacility *facility = g_ptr_array_index (facilities, i);
+
+      if (chosen == NULL || lanyard_facility_get_id (facility) == last_id)
+        chosen = facility;
+    }
+
+  lanyard_people_section_set_facility (self->people_section, chosen);
+  lanyard_window_update_busy (self);
+}
+
+/* Callbacks */
+
+static void
+on_leaflet_folded_changed_cb (LanyardWindow *self,
+                              GParamSpec    *pspec,
+                              AdwLeaflet    *leaflet)
+{
+  lanyard_window_update_titles (self);
+}
+
+static void
+on_back_button_clicked_cb (LanyardWindow *self,
+                           GtkButton     *button)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_sidebar_list_row_selected_cb (LanyardWindow *self,
+                                 GtkListBoxRow *row,
+                                 GtkListBox    *list)
+{
+  g_autoptr(GObject) page = NULL;
+
+  if (row == NULL)
+    return;
+
+  page = g_list_model_get_item (self->pages, gtk_list_box_row_get_index (row));
+  if (page != NULL)
+    gtk_stack_set_visible_child (self->section_stack, gtk_stack_page_get_child (GTK_STACK_PAGE (page)));
+}
+
+static void
+on_sidebar_list_row_activated_cb (LanyardWindow *self,
+                                  GtkListBoxRow *row,
+                                  GtkListBox    *list)
+{
+  /* Choosing a section in a narrow window goes to it. */
+  lanyard_window_show_content (self);
+}
+
+static void
+on_section_stack_visible_child_changed_cb (LanyardWindow *self,
+                                           GParamSpec    *pspec,
+                                           GtkStack      *stack)
+{
+  const char *name = gtk_stack_get_visible_child_name (stack);
+
+  /* Also called while the template is built. */
+  if (self->pages == NULL)
+    return;
+
+  lanyard_window_select_section_row (self);
+  lanyard_window_update_titles (self);
+
+  if (name != NULL)
+    g_settings_set_string (self->settings, "last-section", name);
+}
+
+static void
+on_people_section_facility_changed_cb (LanyardWindow        *self,
+                                       GParamSpec           *pspec,
+                                       LanyardPeopleSection *section)
+{
+  LanyardFacility *facility = lanyard_people_section_get_facility (section);
+
+  if (facility != NULL)
+    g_settings_set_int64 (self->settings, "last-facility", lanyard_facility_get_id (facility));
+
+  lanyard_window_update_titles (self);
+}
+
+static void
+on_people_section_busy_changed_cb (LanyardWindow        *self,
+                                   GParamSpec           *pspec,
+                                   LanyardPeopleSection *section)
+{
+  lanyard_window_update_busy (self);
+}
+
+/* Actions */
+
+static void
+win_search_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  LanyardWindow *self = LANYARD_WINDOW (widget);
+
+  if (self->failed)
+    return;
+
+  gtk_stack_set_visible_child_name (self->section_stack, "people");
+  lanyard_window_show_content (self);
+  lanyard_people_section_focus_search (self->people_section);
+}
+
+/* GtkWindow */
+
+static gboolean
+lanyard_window_close_request (GtkWindow *window)
+{
+  LanyardWindow *self = LANYARD_WINDOW (window);
+  gboolean maximized = gtk_window_is_maximized (window);
+  int width, height;
+
+  /* The size to come back to: the unmaximized one. */
+  if (!maximized)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+
+  return GTK_WINDOW_CLASS (lanyard_window_parent_class)->close_request (window);
+}
+
+/* GObject */
+
+static void
+lanyard_window_constructed (GObject *object)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  G_OBJECT_CLASS (lanyard_window_parent_class)->constructed (object);
+
+  if (self->store == NULL)
+    return;
+
+  lanyard_people_section_set_store (self->people_section, self->store);
+
+  self->listing_facilities = TRUE;
+  self->cancellable = g_cancellable_new ();
+  lanyard_store_list_facilities_async (self->store, self->cancellable,
+                                       on_facilities_listed_cb, g_object_ref (self));
+
+  lanyard_window_update_titles (self);
+  lanyard_window_update_busy (self);
+}
+
+static void
+lanyard_window_dispose (GObject *object)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->sidebar_list != NULL)
+    gtk_list_box_bind_model (self->sidebar_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->pages);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_WINDOW);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lanyard_window_parent_class)->dispose (object);
+}
+
+static void
+lanyard_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  LanyardWindow *self = LANYARD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lanyard_window_class_init (LanyardWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = lanyard_window_constructed;
+  object_class->dispose = lanyard_window_dispose;
+  object_class->get_property = lanyard_window_get_property;
+  object_class->set_property = lanyard_window_set_property;
+
+  window_class->close_request = lanyard_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         LANYARD_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (LANYARD_TYPE_PEOPLE_SECTION);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/app/lanyard/Lanyard/lanyard-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, section_stack);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, people_section);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, open_error_status_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_section_stack_visible_child_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_people_section_facility_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_people_section_busy_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+lanyard_window_init (LanyardWindow *self)
+{
+  g_autofree char *last_section = NULL;
+
+  self->busy = TRUE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  last_section = g_settings_get_string (self->settings, "last-section");
+  if (gtk_stack_get_child_by_name (self->section_stack, last_section) != NULL)
+    gtk_stack_set_visible_child_name (self->section_stack, last_section);
+
+  /* One sidebar row per section page of the stack: the .ui file is the one list of sections. */
+  self->pages = G_LIST_MODEL (gtk_stack_get_pages (self->section_stack));
+  gtk_list_box_bind_model (self->sidebar_list, self->pages, create_sidebar_row, NULL, NULL);
+  lanyard_window_select_section_row (self);
+
+  /* A narrow window opens on the section, not on the list of sections. */
+  lanyard_window_show_content (self);
+
+  lanyard_window_update_titles (self);
+}
+
+LanyardWindow *
+lanyard_window_new (GtkApplication *application,
+                    LanyardStore   *store)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (LANYARD_IS_STORE (store), NULL);
+
+  return g_object_new (LANYARD_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+LanyardWindow *
+lanyard_window_new_for_error (GtkApplication *application,
+                              const char     *path,
+                              const GError   *error)
+{
+  LanyardWindow *self;
+  g_autofree char *display_path = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error != NULL, NULL);
+
+  self = g_object_new (LANYARD_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+
+  /* The path, unless the message already says it. */
+  display_path = g_filename_display_name (path);
+  if (strstr (error->message, display_path) != NULL)
+    description = g_markup_escape_text (error->message, -1);
+  else
+    description = g_markup_printf_escaped ("%s\n\n<small>%s</small>", error->message, display_path);
+  adw_status_page_set_description (self->open_error_status_page, description);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  self->failed = TRUE;
+  lanyard_window_update_busy (self);
+
+  return self;
+}
+
+LanyardStore *
+lanyard_window_get_store (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+gboolean
+lanyard_window_get_busy (LanyardWindow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), FALSE);
+
+  return self->busy;
+}
+
+/*
+ * Renders the window as it is now into a PNG file: for screenshots taken
+ * by scripts (LANYARD_SCREENSHOT) and by the widget tests.
+ */
+gboolean
+lanyard_window_save_screenshot (LanyardWindow  *self,
+                                const char     *path,
+                                GError        **error)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+
+  g_return_val_if_fail (LANYARD_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+
+  if (node == NULL || !gtk_widget_get_realized (widget))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window has not been drawn yet");
+      return FALSE;
+    }
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (self)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
