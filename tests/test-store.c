@@ -1017,6 +1017,76 @@ test_people_create_batch (Fixture       *f,
   g_assert_cmpuint (count_all (f), ==, 4);
 }
 
+static GArray *
+search_ids (Fixture    *f,
+            const char *search,
+            gboolean    descending)
+{
+  g_autoptr(LanyardPeopleQuery) q = lanyard_people_query_new (f->facility_id);
+
+  q->search = g_strdup (search);
+  q->descending = descending;
+  return store_ids (f->store, q, 7);
+}
+
+static void
+test_people_name_order (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GArray) backwards = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /*
+   * Many people with one name, added one by one at the same place in name
+   * order, use up the space between two search ranks and make the store
+   * renumber them; search order must hold through it.
+   */
+  g_object_unref (lanyard_test_add_person (f->store, f->facility_id, "Zeno", "Zylinski", NULL, "zeno@example.org"));
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("same.%u@example.org", i);
+      g_autoptr(LanyardPerson) p = lanyard_test_add_person (f->store, f->facility_id, "Sam", "Same", NULL, email);
+      gint64 id = lanyard_person_get_id (p);
+
+      g_array_append_val (ids, id);
+    }
+
+  found = search_ids (f, "same", FALSE);
+  assert_same_ids (ids, found, "80 people called Sam Same, ascending");
+  backwards = search_ids (f, "same", TRUE);
+  g_assert_cmpuint (backwards->len, ==, 80);
+  for (guint i = 0; i < 80; i++)
+    g_assert_cmpint (g_array_index (backwards, gint64, i), ==, g_array_index (ids, gint64, 79 - i));
+
+  /* A rename moves the person in name order, and search follows. */
+  {
+    g_autoptr(LanyardPerson) p = lanyard_store_get_person (f->store, g_array_index (ids, gint64, 40), NULL, &error);
+    g_autoptr(LanyardPerson) renamed = NULL;
+    g_autoptr(GArray) after = NULL;
+
+    g_assert_no_error (error);
+    lanyard_person_set_last_name (p, "Aasame");
+    renamed = lanyard_store_save_person (f->store, p, NULL, &error);
+    g_assert_no_error (error);
+    after = search_ids (f, "same", FALSE);
+    g_assert_cmpuint (after->len, ==, 80);
+    g_assert_cmpint (g_array_index (after, gint64, 0), ==, lanyard_person_get_id (p));
+  }
+
+  if (LANYARD_IS_SQLITE_STORE (f->store))
+    {
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+      g_assert_true (lanyard_sqlite_store_check (LANYARD_SQLITE_STORE (f->store), problems, NULL, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < problems->len; i++)
+        g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
+      g_assert_cmpuint (problems->len, ==, 0);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Grants, rules, decisions                                                  */
 
@@ -1389,6 +1459,7 @@ main (int   argc,
       add_store_test (&impls[i], "people/conflict", test_people_conflict);
       add_store_test (&impls[i], "people/delete", test_people_delete);
       add_store_test (&impls[i], "people/create-batch", test_people_create_batch);
+      add_store_test (&impls[i], "people/name-order", test_people_name_order);
       add_store_test (&impls[i], "grants", test_grants);
       add_store_test (&impls[i], "rules", test_rules);
       add_dataset_test (&impls[i], "query/search", test_query_search);

@@ -133,12 +133,15 @@ static const char schema_v1[] =
   "  last_synced_at       INTEGER NOT NULL DEFAULT 0,"
   "  sort_key             TEXT NOT NULL,"
   "  search_text          TEXT NOT NULL,"
+  /* The person's place in name order, as the search index's rowid (see lanyard-sqlite-store.c). */
+  "  search_rank          INTEGER NOT NULL,"
   "  CHECK (phone IS NOT NULL OR email IS NOT NULL)"
   ");"
   "CREATE UNIQUE INDEX person_phone ON person (facility_id, phone) WHERE phone IS NOT NULL;"
   "CREATE UNIQUE INDEX person_email ON person (facility_id, email_key) WHERE email_key IS NOT NULL;"
   /* One index per sort order, so that every page is a range read (keyset paging). */
-  "CREATE INDEX person_by_name ON person (facility_id, sort_key, id);"
+  "CREATE INDEX person_by_name ON person (facility_id, sort_key, id, search_rank);"
+  "CREATE UNIQUE INDEX person_by_rank ON person (search_rank);"
   "CREATE INDEX person_by_created ON person (facility_id, created_at, id);"
   "CREATE INDEX person_by_updated ON person (facility_id, updated_at, id);"
   "CREATE INDEX person_by_last_used ON person (facility_id, last_used_at, id);"
@@ -156,13 +159,14 @@ static const char schema_v1[] =
 
   /*
    * Search: substrings of name, email and phone digits, any script (trigram
-   * index). The store keeps it in step with person.search_text itself, not
-   * with triggers: a trigger makes every statement of a transaction flush
-   * FTS5's pending terms, which turns a bulk insert into a million tiny
-   * index segments.
+   * index). Its rowids are the people's search_rank, so that matches come
+   * out in name order and the first page of a search is read, not sorted.
+   * The store keeps it in step with person.search_text itself, not with
+   * triggers: a trigger makes every statement of a transaction flush FTS5's
+   * pending terms, which turns a bulk insert into a million tiny segments.
    */
   "CREATE VIRTUAL TABLE person_fts USING fts5 ("
-  "  search_text, content = 'person', content_rowid = 'id',"
+  "  search_text, content = '',"
   "  tokenize = 'trigram case_sensitive 1', detail = 'full'"
   ");"
   "CREATE TABLE person_grant ("

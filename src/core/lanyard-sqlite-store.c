@@ -2314,6 +2314,7 @@ typedef struct {
   char           *search_text;
   char          **tags;
   char           *created_changes;
+  gint64          search_rank;
   gboolean        has_access;
   GError         *error;
 } PersonRow;
@@ -2461,7 +2462,7 @@ stats_add (Conn     *conn,
  */
 static gboolean
 fts_add (Conn        *conn,
-         gint64       person_id,
+         gint64       search_rank,
          const char  *search_text,
          GError     **error)
 {
@@ -2470,7 +2471,7 @@ fts_add (Conn        *conn,
   if (!(stmt = conn_prepare (conn, "INSERT INTO person_fts (rowid, search_text) VALUES (?, ?)", error)))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, person_id);
+  sqlite3_bind_int64 (stmt, 1, search_rank);
   bind_text (stmt, 2, search_text);
   return stmt_run (conn, stmt, error);
 }
@@ -2482,30 +2483,278 @@ fts_remove (Conn     *conn,
             GError  **error)
 {
   g_autofree char *search_text = NULL;
+  gint64 rank = 0;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = conn_prepare (conn, "SELECT search_text FROM person WHERE id = ?", error)))
+  if (!(stmt = conn_prepare (conn, "SELECT search_rank, search_text FROM person WHERE id = ?", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, person_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    search_text = column_dup (stmt, 0);
+    {
+      rank = sqlite3_column_int64 (stmt, 0);
+      search_text = column_dup (stmt, 1);
+    }
   sqlite3_reset (stmt);
   if (step_failed (conn, rc, error))
     return FALSE;
   if (search_text == NULL)
     return TRUE;
 
+  /* The index keeps no text of its own (content=''): deleting names the text it indexed. */
   if (!(stmt = conn_prepare (conn,
                              "INSERT INTO person_fts (person_fts, rowid, search_text) VALUES ('delete', ?, ?)",
                              error)))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, person_id);
+  sqlite3_bind_int64 (stmt, 1, rank);
   bind_text (stmt, 2, search_text);
   return stmt_run (conn, stmt, error);
 }
+
+/*
+ * Search ranks. The search index's rowid for a person is their place in
+ * (facility, name, id) order, so that FTS5, which returns matches in rowid
+ * order and stops when asked, hands out the first page of a search already
+ * sorted by name. Ranks are sparse integers in (0, RANK_END): a new person
+ * takes a rank between their two neighbours; a batch spreads its people
+ * evenly over the gaps they fall in. When a gap is used up — it takes
+ * dozens of people inserted at one spot one by one — every rank is
+ * renumbered evenly.
+ */
+#define RANK_END (G_GINT64_CONSTANT (1) << 62)
+
+typedef struct {
+  gint64  before;          /* rank of the last person before the spot, or 0 */
+  gint64  after;           /* rank of the first person after it, or RANK_END */
+  gint64  after_facility;  /* who that person is, to tell which new people fall before them */
+  char   *after_key;
+} RankGap;
+
+static void
+rank_gap_clear (RankGap *gap)
+{
+  g_clear_pointer (&gap->after_key, g_free);
+}
+
+/*
+ * The gap that a person with @key at @facility_id would go into, placed
+ * after everyone with the same key and an id up to @id, and ignoring
+ * @except_id (their own row when they are being renamed).
+ */
+static gboolean
+rank_gap_find (Conn        *conn,
+               gint64       facility_id,
+               const char  *key,
+               gint64       id,
+               gint64       except_id,
+               RankGap     *gap,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  rank_gap_clear (gap);
+  gap->before = 0;
+  gap->after = RANK_END;
+  gap->after_facility = G_MAXINT64;
+
+  if (!(stmt = conn_prepare (conn,
+                             "SELECT search_rank FROM person WHERE (facility_id, sort_key, id) <= (?1, ?2, ?3)"
+                             " AND id != ?4 ORDER BY facility_id DESC, sort_key DESC, id DESC LIMIT 1",
+                             error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, facility_id);
+  bind_text (stmt, 2, key);
+  sqlite3_bind_int64 (stmt, 3, id);
+  sqlite3_bind_int64 (stmt, 4, except_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    gap->before = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (step_failed (conn, rc, error))
+    return FALSE;
+
+  if (!(stmt = conn_prepare (conn,
+                             "SELECT search_rank, facility_id, sort_key FROM person"
+                             " WHERE (facility_id, sort_key, id) > (?1, ?2, ?3) AND id != ?4"
+                             " ORDER BY facility_id, sort_key, id LIMIT 1",
+                             error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, facility_id);
+  bind_text (stmt, 2, key);
+  sqlite3_bind_int64 (stmt, 3, id);
+  sqlite3_bind_int64 (stmt, 4, except_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      gap->after = sqlite3_column_int64 (stmt, 0);
+      gap->after_facility = sqlite3_column_int64 (stmt, 1);
+      gap->after_key = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  return !step_failed (conn, rc, error);
+}
+
+/* Gives every person a fresh rank, evenly spread, and rebuilds the search index to match. */
+static gboolean
+renumber_ranks (Conn     *conn,
+                GError  **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *update;
+  gint64 step;
+  int rc;
+
+  g_info ("Renumbering the search ranks of every person");
+
+  /* Read the order first: the scan must not run over rows being changed. */
+  if (!load_id_list (conn, "SELECT id FROM person WHERE ?1 = ?1 ORDER BY facility_id, sort_key, id", 0, ids, error))
+    return FALSE;
+
+  /* Negative first: the unique index must never see two people on one rank. */
+  if (!conn_exec (conn,
+                  "INSERT INTO person_fts (person_fts) VALUES ('delete-all');"
+                  "UPDATE person SET search_rank = -search_rank;",
+                  error))
+    return FALSE;
+
+  if (!(update = conn_prepare (conn, "UPDATE person SET search_rank = ? WHERE id = ?", error)))
+    return FALSE;
+
+  step = RANK_END / ((gint64)ids->len + 1);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sqlite3_bind_int64 (update, 1, step * (i + 1));
+      sqlite3_bind_int64 (update, 2, g_array_index (ids, gint64, i));
+      if (!stmt_run (conn, update, error))
+        return FALSE;
+    }
+
+  rc = sqlite3_prepare_v2 (conn->db, "SELECT search_rank, search_text FROM person", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, conn->db, rc);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!fts_add (conn, sqlite3_column_int64 (stmt, 0), (const char *)sqlite3_column_text (stmt, 1), error))
+      {
+        sqlite3_finalize (stmt);
+        return FALSE;
+      }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, conn->db, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A rank for one person at (@facility_id, @key), after everyone there with the same key. */
+static gboolean
+rank_for_one (Conn        *conn,
+              gint64       facility_id,
+              const char  *key,
+              gint64       except_id,
+              gint64      *out_rank,
+              GError     **error)
+{
+  RankGap gap = { 0 };
+  gboolean ok;
+
+  if (!(ok = rank_gap_find (conn, facility_id, key, G_MAXINT64, except_id, &gap, error)))
+    goto out;
+
+  if (gap.after - gap.before < 2)
+    {
+      if (!(ok = renumber_ranks (conn, error)) ||
+          !(ok = rank_gap_find (conn, facility_id, key, G_MAXINT64, except_id, &gap, error)))
+        goto out;
+    }
+
+  *out_rank = gap.before + (gap.after - gap.before) / 2;
+
+out:
+  rank_gap_clear (&gap);
+  return ok;
+}
+
+static int
+compare_row_keys (gconstpointer a,
+                  gconstpointer b)
+{
+  const PersonRow *x = *(const PersonRow * const *)a;
+  const PersonRow *y = *(const PersonRow * const *)b;
+
+  return strcmp (x->sort_key, y->sort_key);
+}
+
+/*
+ * Ranks for a batch of new people of one facility (prepared rows), before
+ * any of them is inserted: sorted by name (stably, so people with the same
+ * name keep the order of their ids), each run of people that falls into
+ * one gap between existing people is spread evenly over it.
+ */
+static gboolean
+rank_batch (Conn       *conn,
+            gint64      facility_id,
+            PersonRow  *rows,
+            guint       n_rows,
+            GError    **error)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (n_rows);
+  RankGap gap = { 0 };
+  guint i = 0;
+
+  for (guint r = 0; r < n_rows; r++)
+    g_ptr_array_add (sorted, &rows[r]);
+  /* g_ptr_array_sort is a merge sort: stable. */
+  g_ptr_array_sort (sorted, compare_row_keys);
+
+  while (i < n_rows)
+    {
+      PersonRow *first = g_ptr_array_index (sorted, i);
+      guint j = i;
+      gint64 step;
+
+      if (!rank_gap_find (conn, facility_id, first->sort_key, G_MAXINT64, 0, &gap, error))
+        goto failed;
+
+      /* Everyone up to the next existing person (new ids come after equal keys). */
+      while (j < n_rows &&
+             (gap.after_facility > facility_id ||
+              strcmp (((PersonRow *)g_ptr_array_index (sorted, j))->sort_key, gap.after_key) < 0))
+        j++;
+
+      if (gap.after - gap.before <= (gint64)(j - i))
+        {
+          if (!renumber_ranks (conn, error))
+            goto failed;
+          continue;
+        }
+
+      step = (gap.after - gap.before) / (j - i + 1);
+      for (guint k = i; k < j; k++)
+        ((PersonRow *)g_ptr_array_index (sorted, k))->search_rank = gap.before + step * (k - i + 1);
+
+      i = j;
+    }
+
+  rank_gap_clear (&gap);
+  return TRUE;
+
+failed:
+  rank_gap_clear (&gap);
+  return FALSE;
+}
+
 
 static gboolean
 insert_grant_rows (Conn        *conn,
@@ -2640,15 +2889,16 @@ insert_person (LanyardSqliteStore  *self,
   int rc;
 
   if (!(stmt = conn_prepare (&self->writer,
-                             "INSERT INTO person (" PERSON_WRITE_COLUMNS ", created_at, updated_at)"
+                             "INSERT INTO person (" PERSON_WRITE_COLUMNS ", created_at, updated_at, search_rank)"
                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-                             " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+                             " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
                              error)))
     return 0;
 
   bind_person (stmt, row, row->has_access, row->grants ? row->grants->len : 0);
   sqlite3_bind_int64 (stmt, 30, lanyard_person_get_created_at (person) ? lanyard_person_get_created_at (person) : now);
   sqlite3_bind_int64 (stmt, 31, lanyard_person_get_updated_at (person) ? lanyard_person_get_updated_at (person) : now);
+  sqlite3_bind_int64 (stmt, 32, row->search_rank);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
 
@@ -2690,6 +2940,40 @@ audit_person_created (LanyardSqliteStore  *self,
   return audit (self, "person.create", lanyard_person_get_facility_id (row->person), "person",
                 lanyard_person_get_id (row->person), name,
                 row->created_changes ? row->created_changes : changes, error);
+}
+
+/* The rank @person_id keeps with @new_key: their own when the key is unchanged, else a new one. */
+static gboolean
+stored_rank (Conn        *conn,
+             gint64       person_id,
+             const char  *new_key,
+             gint64      *out_rank,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean same = FALSE;
+  gint64 facility_id = 0;
+  int rc;
+
+  if (!(stmt = conn_prepare (conn, "SELECT search_rank, sort_key, facility_id FROM person WHERE id = ?", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_rank = sqlite3_column_int64 (stmt, 0);
+      same = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 1), new_key) == 0;
+      facility_id = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (step_failed (conn, rc, error))
+    return FALSE;
+
+  if (same)
+    return TRUE;
+
+  /* Placed after everyone with the same name, as if new: ids only order equal names. */
+  return rank_for_one (conn, facility_id, new_key, person_id, out_rank, error);
 }
 
 static LanyardPerson *
@@ -2760,9 +3044,11 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
       lanyard_person_set_created_at (row.person, 0);
       lanyard_person_set_updated_at (row.person, 0);
       row.has_access = row_has_access (policy, &row);
-      if (!(id = insert_person (self, &row, now, error)) ||
+      if (!rank_for_one (&self->writer, lanyard_person_get_facility_id (row.person), row.sort_key, 0,
+                         &row.search_rank, error) ||
+          !(id = insert_person (self, &row, now, error)) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (row.person), 1, row.has_access, error) ||
-          !fts_add (&self->writer, id, row.search_text, error) ||
+          !fts_add (&self->writer, row.search_rank, row.search_text, error) ||
           !audit_person_created (self, &row, error) ||
           !(after = load_person (&self->writer, id, error)))
         goto failed;
@@ -2783,10 +3069,15 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
       grant_count = facts.facts.n_grants;
       facts_builder_clear (&facts);
 
+      /* A new name is a new place in name order. */
+      if (!fts_remove (&self->writer, id, error) ||
+          !stored_rank (&self->writer, id, row.sort_key, &row.search_rank, error))
+        goto failed;
+
       if (!(stmt = conn_prepare (&self->writer,
-                                 "UPDATE person SET (" PERSON_WRITE_COLUMNS ", updated_at, version) ="
+                                 "UPDATE person SET (" PERSON_WRITE_COLUMNS ", updated_at, version, search_rank) ="
                                  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-                                 " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, version + 1)"
+                                 " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, version + 1, ?33)"
                                  " WHERE id = ?31 AND version = ?32",
                                  error)))
         goto failed;
@@ -2795,9 +3086,9 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
       sqlite3_bind_int64 (stmt, 30, now);
       sqlite3_bind_int64 (stmt, 31, id);
       sqlite3_bind_int64 (stmt, 32, lanyard_person_get_version (before));
-      if (!fts_remove (&self->writer, id, error) ||
-          !stmt_run (&self->writer, stmt, error) ||
-          !fts_add (&self->writer, id, row.search_text, error) ||
+      sqlite3_bind_int64 (stmt, 33, row.search_rank);
+      if (!stmt_run (&self->writer, stmt, error) ||
+          !fts_add (&self->writer, row.search_rank, row.search_text, error) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (before), 0,
                       (int)has_access - (int)lanyard_person_get_has_access (before), error))
         goto failed;
@@ -2937,6 +3228,9 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
         goto failed;
       }
 
+  if (!rank_batch (&self->writer, facility_id, rows, n, error))
+    goto failed;
+
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GError) local_error = NULL;
@@ -2958,7 +3252,7 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
 
   /* The search index last, in one run: see fts_add() on why. */
   for (guint i = 0; i < n; i++)
-    if (!fts_add (&self->writer, lanyard_person_get_id (rows[i].person), rows[i].search_text, error))
+    if (!fts_add (&self->writer, rows[i].search_rank, rows[i].search_text, error))
       goto failed;
 
   if (!stats_add (&self->writer, facility_id, n, with_access, error) ||
@@ -3323,6 +3617,99 @@ search_is_sparse (Conn        *conn,
   return n < SEARCH_SPARSE_LIMIT;
 }
 
+static gboolean
+query_rank (Conn          *conn,
+            const char    *sql,
+            gint64         facility_id,
+            const char    *key,
+            gint64         id,
+            gint64        *out_rank,
+            gboolean      *out_found,
+            GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = conn_prepare (conn, sql, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, facility_id);
+  bind_text (stmt, 2, key);
+  sqlite3_bind_int64 (stmt, 3, id);
+  rc = sqlite3_step (stmt);
+  *out_found = rc == SQLITE_ROW;
+  if (*out_found)
+    *out_rank = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return !step_failed (conn, rc, error);
+}
+
+/*
+ * The ranks a search in name order reads between: the facility's first to
+ * last person, narrowed to after (or, descending, before) the cursor's row.
+ * The cursor's row may be gone; its place in name order is what counts.
+ */
+static gboolean
+rank_bounds (Conn                     *conn,
+             const LanyardPeopleQuery *query,
+             gboolean                  has_cursor,
+             const char               *cursor_key,
+             gint64                    cursor_id,
+             gint64                   *out_low,
+             gint64                   *out_high,
+             GError                  **error)
+{
+  gboolean found;
+
+  *out_low = 1;
+  *out_high = 0;
+
+  if (!query_rank (conn,
+                   "SELECT search_rank FROM person WHERE facility_id = ?1 AND ?2 IS NULL AND ?3 = ?3"
+                   " ORDER BY sort_key, id LIMIT 1",
+                   query->facility_id, NULL, 0, out_low, &found, error))
+    return FALSE;
+  if (!found)
+    return TRUE;
+
+  if (!query_rank (conn,
+                   "SELECT search_rank FROM person WHERE facility_id = ?1 AND ?2 IS NULL AND ?3 = ?3"
+                   " ORDER BY sort_key DESC, id DESC LIMIT 1",
+                   query->facility_id, NULL, 0, out_high, &found, error))
+    return FALSE;
+
+  if (!has_cursor)
+    return TRUE;
+
+  if (!query->descending)
+    {
+      gint64 rank;
+
+      if (!query_rank (conn,
+                       "SELECT search_rank FROM person WHERE (facility_id, sort_key, id) <= (?1, ?2, ?3)"
+                       " ORDER BY facility_id DESC, sort_key DESC, id DESC LIMIT 1",
+                       query->facility_id, cursor_key, cursor_id, &rank, &found, error))
+        return FALSE;
+      if (found && rank >= *out_low)
+        *out_low = rank + 1;
+    }
+  else
+    {
+      gint64 rank;
+
+      if (!query_rank (conn,
+                       "SELECT search_rank FROM person WHERE (facility_id, sort_key, id) >= (?1, ?2, ?3)"
+                       " ORDER BY facility_id, sort_key, id LIMIT 1",
+                       query->facility_id, cursor_key, cursor_id, &rank, &found, error))
+        return FALSE;
+      if (found && rank <= *out_high)
+        *out_high = rank - 1;
+    }
+
+  return TRUE;
+}
+
 static LanyardPeoplePage *
 lanyard_sqlite_store_query_people (LanyardStore              *store,
                                    const LanyardPeopleQuery  *query,
@@ -3342,6 +3729,8 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   g_autofree char *cursor_text = NULL;
   gint64 cursor_id = 0, cursor_value = 0;
   gboolean sparse = FALSE;
+  gboolean ranked;
+  gint64 rank_low = 0, rank_high = 0;
   sqlite3_stmt *stmt;
   guint n = 0;
   int rc;
@@ -3359,12 +3748,29 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
 
   locker = g_mutex_locker_new (&self->reader.lock);
 
-  if (!(sparse = search_is_sparse (&self->reader, match, error)) && error && *error)
+  /*
+   * Three ways to run a query. Searches in name order read the search
+   * index in rowid order, which is name order (see RANK_END): the first
+   * page comes out first. Other searches ask the index how many people
+   * match; few (sparse) are fetched and sorted, many (dense) are found by
+   * walking the index of the sort order. No search walks that index too.
+   */
+  ranked = match != NULL && query->sort == LANYARD_PEOPLE_SORT_NAME;
+  if (ranked)
+    {
+      if (!rank_bounds (&self->reader, query, cursor != NULL, cursor_text, cursor_id, &rank_low, &rank_high, error))
+        return NULL;
+    }
+  else if (!(sparse = search_is_sparse (&self->reader, match, error)) && error && *error)
     return NULL;
 
   g_string_append (sql, "SELECT " PERSON_COLUMNS);
-  if (sparse)
-    g_string_append (sql, " FROM person_fts CROSS JOIN person p ON p.id = person_fts.rowid"
+  if (ranked)
+    g_string_append (sql, " FROM person_fts CROSS JOIN person p ON p.search_rank = person_fts.rowid"
+                          " WHERE person_fts MATCH :match AND person_fts.rowid BETWEEN :rank_low AND :rank_high"
+                          " AND p.facility_id = :facility");
+  else if (sparse)
+    g_string_append (sql, " FROM person_fts CROSS JOIN person p ON p.search_rank = person_fts.rowid"
                           " WHERE person_fts MATCH :match AND p.facility_id = :facility");
   else
     g_string_append (sql, " FROM person p WHERE p.facility_id = :facility");
@@ -3444,11 +3850,15 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
       break;
     }
 
-  if (cursor != NULL)
-    g_string_append_printf (sql, " AND (p.%s, p.id) %s (:cursor_value, :cursor_id)",
-                            column, query->descending ? "<" : ">");
-
-  g_string_append_printf (sql, " ORDER BY p.%s %s, p.id %s LIMIT :limit", column, direction, direction);
+  if (ranked)
+    g_string_append_printf (sql, " ORDER BY person_fts.rowid %s LIMIT :limit", direction);
+  else
+    {
+      if (cursor != NULL)
+        g_string_append_printf (sql, " AND (p.%s, p.id) %s (:cursor_value, :cursor_id)",
+                                column, query->descending ? "<" : ">");
+      g_string_append_printf (sql, " ORDER BY p.%s %s, p.id %s LIMIT :limit", column, direction, direction);
+    }
 
   if (!(stmt = conn_prepare (&self->reader, sql->str, error)))
     return NULL;
@@ -3459,6 +3869,8 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   bind_named_text (stmt, ":status", query->membership_status);
   bind_named_text (stmt, ":type", query->person_type);
   bind_named_text (stmt, ":tag", query->tag);
+  bind_named_int (stmt, ":rank_low", rank_low);
+  bind_named_int (stmt, ":rank_high", rank_high);
   bind_named_int (stmt, ":cursor_id", cursor_id);
   if (query->sort == LANYARD_PEOPLE_SORT_NAME)
     bind_named_text (stmt, ":cursor_value", cursor_text);
@@ -4066,12 +4478,27 @@ lanyard_sqlite_store_check (LanyardSqliteStore  *self,
   if (!collect_rows (&self->writer, "PRAGMA foreign_key_check", _("Broken reference: "), problems, error))
     goto failed;
 
-  /* The search index against the table it indexes. */
+  /* The search index: its own structure, one entry per person, and ranks in name order. */
   rc = sqlite3_exec (self->writer.db,
-                     "INSERT INTO person_fts (person_fts, rank) VALUES ('integrity-check', 1)",
+                     "INSERT INTO person_fts (person_fts) VALUES ('integrity-check')",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     g_ptr_array_add (problems, g_strdup_printf (_("Search index: %s"), sqlite3_errmsg (self->writer.db)));
+
+  if (!collect_rows (&self->writer,
+                     "SELECT (SELECT count (*) FROM person), (SELECT count (*) FROM person_fts)"
+                     " WHERE (SELECT count (*) FROM person) != (SELECT count (*) FROM person_fts)",
+                     _("The search index does not hold one entry per person (people, entries): "),
+                     problems, error))
+    goto failed;
+
+  if (!collect_rows (&self->writer,
+                     "SELECT id, search_rank FROM ("
+                     "  SELECT id, search_rank, lag (search_rank) OVER (ORDER BY facility_id, sort_key, id) AS previous"
+                     "  FROM person)"
+                     " WHERE previous >= search_rank LIMIT 20",
+                     _("Search rank out of name order (person, rank): "), problems, error))
+    goto failed;
 
   if (!collect_rows (&self->writer,
                      "SELECT s.facility_id, s.people, s.with_access, count (p.id), coalesce (sum (p.has_access), 0)"
