@@ -1039,22 +1039,23 @@ test_people_name_order (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   /*
-   * Many people with one name, added one by one at the same place in name
-   * order, use up the space between two search ranks and make the store
-   * renumber them; search order must hold through it.
+   * People added one by one, each just before the one added last, halve
+   * the space between two search ranks again and again until the store
+   * has to renumber them; name order must hold through it.
    */
   g_object_unref (lanyard_test_add_person (f->store, f->facility_id, "Zeno", "Zylinski", NULL, "zeno@example.org"));
   for (guint i = 0; i < 80; i++)
     {
       g_autofree char *email = g_strdup_printf ("same.%u@example.org", i);
-      g_autoptr(LanyardPerson) p = lanyard_test_add_person (f->store, f->facility_id, "Sam", "Same", NULL, email);
+      g_autofree char *first = g_strdup_printf ("P%03u", 79 - i);
+      g_autoptr(LanyardPerson) p = lanyard_test_add_person (f->store, f->facility_id, first, "Same", NULL, email);
       gint64 id = lanyard_person_get_id (p);
 
-      g_array_append_val (ids, id);
+      g_array_prepend_val (ids, id);
     }
 
   found = search_ids (f, "same", FALSE);
-  assert_same_ids (ids, found, "80 people called Sam Same, ascending");
+  assert_same_ids (ids, found, "80 people called Same, ascending");
   backwards = search_ids (f, "same", TRUE);
   g_assert_cmpuint (backwards->len, ==, 80);
   for (guint i = 0; i < 80; i++)

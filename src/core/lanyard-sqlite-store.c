@@ -2524,6 +2524,7 @@ fts_remove (Conn     *conn,
  * renumbered evenly.
  */
 #define RANK_END (G_GINT64_CONSTANT (1) << 62)
+#define RANK_STEP (G_GINT64_CONSTANT (1) << 20)
 
 typedef struct {
   gint64  before;          /* rank of the last person before the spot, or 0 */
@@ -2634,7 +2635,9 @@ renumber_ranks (Conn     *conn,
         return FALSE;
     }
 
-  rc = sqlite3_prepare_v2 (conn->db, "SELECT search_rank, search_text FROM person", -1, &stmt, NULL);
+  /* In rank order: FTS5 flushes its pending terms whenever a rowid goes backwards. */
+  rc = sqlite3_prepare_v2 (conn->db, "SELECT search_rank, search_text FROM person ORDER BY search_rank",
+                           -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (error, conn->db, rc);
@@ -2679,11 +2682,26 @@ rank_for_one (Conn        *conn,
         goto out;
     }
 
-  *out_rank = gap.before + (gap.after - gap.before) / 2;
+  /*
+   * The middle of the gap, but no further than RANK_STEP from the person
+   * before: people added one by one after others of the same name then
+   * use the gap up slowly instead of halving it each time.
+   */
+  *out_rank = gap.before + MIN ((gap.after - gap.before) / 2, RANK_STEP);
 
 out:
   rank_gap_clear (&gap);
   return ok;
+}
+
+static int
+compare_row_ranks (gconstpointer a,
+                   gconstpointer b)
+{
+  const PersonRow *x = *(const PersonRow * const *)a;
+  const PersonRow *y = *(const PersonRow * const *)b;
+
+  return (x->search_rank > y->search_rank) - (x->search_rank < y->search_rank);
 }
 
 static int
@@ -3250,10 +3268,26 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
         goto failed;
     }
 
-  /* The search index last, in one run: see fts_add() on why. */
-  for (guint i = 0; i < n; i++)
-    if (!fts_add (&self->writer, rows[i].search_rank, rows[i].search_text, error))
-      goto failed;
+  /*
+   * The search index last, in one run (see fts_add()), in rank order: FTS5
+   * flushes its pending terms to a new segment whenever a rowid goes
+   * backwards, which in name order would be at every other person.
+   */
+  {
+    g_autoptr(GPtrArray) by_rank = g_ptr_array_sized_new (n);
+
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (by_rank, &rows[i]);
+    g_ptr_array_sort (by_rank, compare_row_ranks);
+
+    for (guint i = 0; i < n; i++)
+      {
+        PersonRow *row = g_ptr_array_index (by_rank, i);
+
+        if (!fts_add (&self->writer, row->search_rank, row->search_text, error))
+          goto failed;
+      }
+  }
 
   if (!stats_add (&self->writer, facility_id, n, with_access, error) ||
       !commit_write (&self->writer, error))
