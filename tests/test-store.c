@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lanyard-sqlite-store-private.h"
 #include "lanyard-test-utils.h"
 
 /*
@@ -26,8 +27,19 @@ sqlite_factory (const char *dir)
   return LANYARD_STORE (lanyard_test_store_new (dir));
 }
 
+/* The same store walking only a few rows per call: pages come back short. */
+static LanyardStore *
+sqlite_small_budget_factory (const char *dir)
+{
+  LanyardSqliteStore *store = lanyard_test_store_new (dir);
+
+  lanyard_sqlite_store_set_scan_budget (store, 97);
+  return LANYARD_STORE (store);
+}
+
 static const StoreImpl impls[] = {
   { "sqlite", sqlite_factory },
+  { "sqlite-small-budget", sqlite_small_budget_factory },
 };
 
 typedef struct {
@@ -303,8 +315,7 @@ store_ids (LanyardStore             *store,
 
       g_assert_no_error (error);
       g_assert_nonnull (page);
-      if (page->next_cursor != NULL)
-        g_assert_cmpuint (page->people->len, ==, page_size);
+      g_assert_cmpuint (page->people->len, <=, page_size);
       for (guint i = 0; i < page->people->len; i++)
         {
           gint64 id = lanyard_person_get_id (g_ptr_array_index (page->people, i));
@@ -661,7 +672,10 @@ test_query_async (gconstpointer data)
   q->search = g_strdup ("zzzz");
   while (page == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (page->people->len, ==, 25);
+  /* A full page, or (with a small scan budget) a shorter one that goes on. */
+  g_assert_cmpuint (page->people->len, <=, 25);
+  g_assert_true (page->people->len == 25 || page->next_cursor != NULL);
+  g_assert_cmpuint (page->people->len, >, 0);
 
   g_cancellable_cancel (cancellable);
   lanyard_store_query_people_async (ds->store, q, NULL, 25, cancellable, on_cancelled_query_done_cb, &cancelled_done);

@@ -14,6 +14,7 @@
 #include "lanyard-phone.h"
 #include "lanyard-sqlite-schema-private.h"
 #include "lanyard-sqlite-store.h"
+#include "lanyard-sqlite-store-private.h"
 #include "lanyard-text.h"
 #include "lanyard-util-private.h"
 
@@ -48,6 +49,9 @@ struct _LanyardSqliteStore
 
   Conn        writer;
   Conn        reader;
+
+  /* Rows a dense search walks per call (SCAN_BUDGET; smaller in tests). */
+  guint       scan_budget;
 
   /* facility id → PolicyCacheEntry, guarded by policy_lock */
   GHashTable *policies;
@@ -3482,29 +3486,39 @@ sort_column_index (LanyardPeopleSort sort)
  * strictly after that row in (sort value, id) order.
  */
 static char *
+cursor_from_values (LanyardPeopleSort  sort,
+                    gint64             id,
+                    const char        *text,
+                    gint64             value)
+{
+  g_autofree char *raw = NULL;
+  char *encoded;
+  gsize len;
+
+  if (sort == LANYARD_PEOPLE_SORT_NAME)
+    raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", id, text ? text : "");
+  else
+    raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, id, value);
+
+  encoded = g_base64_encode ((const guchar *)raw, strlen (raw));
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  len = strlen (encoded);
+  while (len > 0 && encoded[len - 1] == '=')
+    encoded[--len] = '\0';
+
+  return encoded;
+}
+
+static char *
 make_cursor (sqlite3_stmt      *stmt,
              LanyardPeopleSort  sort)
 {
   int column = sort_column_index (sort);
-  g_autofree char *raw = NULL;
-  char *text;
-  gsize len;
 
-  if (sort == LANYARD_PEOPLE_SORT_NAME)
-    raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", (gint64)sqlite3_column_int64 (stmt, 0),
-                           (const char *)sqlite3_column_text (stmt, column));
-  else
-    raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                           (gint64)sqlite3_column_int64 (stmt, 0), (gint64)sqlite3_column_int64 (stmt, column));
-
-  text = g_base64_encode ((const guchar *)raw, strlen (raw));
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  len = strlen (text);
-  while (len > 0 && text[len - 1] == '=')
-    text[--len] = '\0';
-
-  return text;
+  return cursor_from_values (sort, sqlite3_column_int64 (stmt, 0),
+                             (const char *)sqlite3_column_text (stmt, column),
+                             sqlite3_column_int64 (stmt, column));
 }
 
 /* The "<id>:<sort value>" inside a cursor, or NULL when it is not one. */
@@ -3744,6 +3758,97 @@ rank_bounds (Conn                     *conn,
   return TRUE;
 }
 
+/* The search and filter chips of @query as SQL conditions on person p, each starting with " AND". */
+static void
+append_conditions (GString                  *cond,
+                   const LanyardPeopleQuery *query,
+                   gboolean                  has_terms)
+{
+  if (has_terms)
+    g_string_append (cond, " AND lanyard_search_match (p.search_text, :search)");
+
+  switch (query->source)
+    {
+    case LANYARD_SOURCE_FILTER_MANUAL:
+      g_string_append (cond, " AND p.source = 0");
+      break;
+    case LANYARD_SOURCE_FILTER_INTEGRATION:
+      g_string_append (cond, " AND p.source = 1");
+      break;
+    case LANYARD_SOURCE_FILTER_CCTV:
+      g_string_append (cond, " AND p.source = 2");
+      break;
+    case LANYARD_SOURCE_FILTER_ANY:
+    default:
+      break;
+    }
+
+  switch (query->access)
+    {
+    case LANYARD_ACCESS_FILTER_HAS_ACCESS:
+      g_string_append (cond, " AND p.has_access = 1");
+      break;
+    case LANYARD_ACCESS_FILTER_NO_ACCESS:
+      g_string_append (cond, " AND p.has_access = 0");
+      break;
+    case LANYARD_ACCESS_FILTER_DISABLED:
+      g_string_append (cond, " AND p.access_enabled = 0");
+      break;
+    case LANYARD_ACCESS_FILTER_WITHOUT_GRANTS:
+      g_string_append (cond, " AND p.grant_count = 0");
+      break;
+    case LANYARD_ACCESS_FILTER_ANY:
+    default:
+      break;
+    }
+
+  if (query->membership_status != NULL)
+    g_string_append (cond, " AND p.membership_status = :status");
+  if (query->person_type != NULL)
+    g_string_append (cond, " AND p.person_type = :type");
+  if (query->tag != NULL)
+    g_string_append (cond, " AND EXISTS (SELECT 1 FROM person_tag t WHERE t.facility_id = p.facility_id"
+                          " AND t.tag = :tag AND t.person_id = p.id)");
+
+  switch (query->invitation)
+    {
+    case LANYARD_INVITATION_FILTER_INVITED:
+      g_string_append (cond, " AND p.invitation_state = 1");
+      break;
+    case LANYARD_INVITATION_FILTER_NOT_INVITED:
+      g_string_append (cond, " AND p.invitation_state = 0");
+      break;
+    case LANYARD_INVITATION_FILTER_SEND_FAILED:
+      g_string_append (cond, " AND p.invitation_state = 2");
+      break;
+    case LANYARD_INVITATION_FILTER_ANY:
+    default:
+      break;
+    }
+
+  switch (query->adoption)
+    {
+    case LANYARD_ADOPTION_FILTER_ACTIVE:
+      g_string_append (cond, " AND p.last_used_at > 0");
+      break;
+    case LANYARD_ADOPTION_FILTER_NOT_YET:
+      g_string_append (cond, " AND p.last_used_at = 0");
+      break;
+    case LANYARD_ADOPTION_FILTER_ANY:
+    default:
+      break;
+    }
+}
+
+/*
+ * A dense search that the trigram index cannot order walks the sort
+ * order's index and tests each row; this many rows per call at most, so a
+ * rare match far down the list costs several short calls, not one long
+ * one. (A page can then hold fewer people than asked, or none, and still
+ * have a next cursor.)
+ */
+#define SCAN_BUDGET 8000
+
 static LanyardPeoplePage *
 lanyard_sqlite_store_query_people (LanyardStore              *store,
                                    const LanyardPeopleQuery  *query,
@@ -3764,6 +3869,9 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   gint64 cursor_id = 0, cursor_value = 0;
   gboolean sparse = FALSE;
   gboolean ranked;
+  gboolean scan;
+  g_autoptr(GString) cond = g_string_new (NULL);
+  guint scanned = 0;
   gint64 rank_low = 0, rank_high = 0;
   sqlite3_stmt *stmt;
   guint n = 0;
@@ -3806,83 +3914,17 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   else if (sparse)
     g_string_append (sql, " FROM person_fts CROSS JOIN person p ON p.search_rank = person_fts.rowid"
                           " WHERE person_fts MATCH :match AND p.facility_id = :facility");
-  else
+  else if (terms[0] == NULL)
     g_string_append (sql, " FROM person p WHERE p.facility_id = :facility");
 
-  if (terms[0] != NULL)
-    g_string_append (sql, " AND lanyard_search_match (p.search_text, :search)");
+  /* (The scan's FROM comes after its extra column.) */
+  scan = !ranked && !sparse && terms[0] != NULL;
 
-  switch (query->source)
-    {
-    case LANYARD_SOURCE_FILTER_MANUAL:
-      g_string_append (sql, " AND p.source = 0");
-      break;
-    case LANYARD_SOURCE_FILTER_INTEGRATION:
-      g_string_append (sql, " AND p.source = 1");
-      break;
-    case LANYARD_SOURCE_FILTER_CCTV:
-      g_string_append (sql, " AND p.source = 2");
-      break;
-    case LANYARD_SOURCE_FILTER_ANY:
-    default:
-      break;
-    }
-
-  switch (query->access)
-    {
-    case LANYARD_ACCESS_FILTER_HAS_ACCESS:
-      g_string_append (sql, " AND p.has_access = 1");
-      break;
-    case LANYARD_ACCESS_FILTER_NO_ACCESS:
-      g_string_append (sql, " AND p.has_access = 0");
-      break;
-    case LANYARD_ACCESS_FILTER_DISABLED:
-      g_string_append (sql, " AND p.access_enabled = 0");
-      break;
-    case LANYARD_ACCESS_FILTER_WITHOUT_GRANTS:
-      g_string_append (sql, " AND p.grant_count = 0");
-      break;
-    case LANYARD_ACCESS_FILTER_ANY:
-    default:
-      break;
-    }
-
-  if (query->membership_status != NULL)
-    g_string_append (sql, " AND p.membership_status = :status");
-  if (query->person_type != NULL)
-    g_string_append (sql, " AND p.person_type = :type");
-  if (query->tag != NULL)
-    g_string_append (sql, " AND EXISTS (SELECT 1 FROM person_tag t WHERE t.facility_id = p.facility_id"
-                          " AND t.tag = :tag AND t.person_id = p.id)");
-
-  switch (query->invitation)
-    {
-    case LANYARD_INVITATION_FILTER_INVITED:
-      g_string_append (sql, " AND p.invitation_state = 1");
-      break;
-    case LANYARD_INVITATION_FILTER_NOT_INVITED:
-      g_string_append (sql, " AND p.invitation_state = 0");
-      break;
-    case LANYARD_INVITATION_FILTER_SEND_FAILED:
-      g_string_append (sql, " AND p.invitation_state = 2");
-      break;
-    case LANYARD_INVITATION_FILTER_ANY:
-    default:
-      break;
-    }
-
-  switch (query->adoption)
-    {
-    case LANYARD_ADOPTION_FILTER_ACTIVE:
-      g_string_append (sql, " AND p.last_used_at > 0");
-      break;
-    case LANYARD_ADOPTION_FILTER_NOT_YET:
-      g_string_append (sql, " AND p.last_used_at = 0");
-      break;
-    case LANYARD_ADOPTION_FILTER_ANY:
-    default:
-      break;
-    }
+  append_conditions (cond, query, terms[0] != NULL);
+  if (scan)
+    g_string_append_printf (sql, ", (1%s) AS wanted FROM person p WHERE p.facility_id = :facility", cond->str);
+  else
+    g_string_append (sql, cond->str);
 
   if (ranked)
     g_string_append_printf (sql, " ORDER BY person_fts.rowid %s LIMIT :limit", direction);
@@ -3911,21 +3953,51 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   else
     bind_named_int (stmt, ":cursor_value", cursor_value);
   /* One more than a page tells whether another page follows. */
-  bind_named_int (stmt, ":limit", limit + 1);
+  bind_named_int (stmt, ":limit", scan ? self->scan_budget : limit + 1);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n == limit)
-        break;
-      g_ptr_array_add (page->people, person_from_stmt (stmt));
-      n++;
-      if (n == limit)
-        page->next_cursor = make_cursor (stmt, query->sort);
-    }
+  {
+    gboolean more = FALSE;
+    g_autofree char *last_text = NULL;
+    gint64 last_id = 0, last_value = 0;
+    int sort_index = sort_column_index (query->sort);
 
-  /* A full page with nothing after it has no next page. */
-  if (rc != SQLITE_ROW)
-    g_clear_pointer (&page->next_cursor, g_free);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        /* A row beyond a full page: another page follows. */
+        if (n == limit)
+          {
+            more = TRUE;
+            break;
+          }
+
+        scanned++;
+        if (scan)
+          {
+            /* Remember where the walk is, in case the budget ends here. */
+            last_id = sqlite3_column_int64 (stmt, 0);
+            last_value = sqlite3_column_int64 (stmt, sort_index);
+            if (query->sort == LANYARD_PEOPLE_SORT_NAME)
+              {
+                g_free (last_text);
+                last_text = g_strdup ((const char *)sqlite3_column_text (stmt, sort_index));
+              }
+            if (!sqlite3_column_int (stmt, PERSON_SORT_KEY_COLUMN + 1))
+              continue;
+          }
+
+        g_ptr_array_add (page->people, person_from_stmt (stmt));
+        if (++n == limit)
+          page->next_cursor = make_cursor (stmt, query->sort);
+      }
+
+    if (scan && n < limit && scanned == self->scan_budget && rc == SQLITE_DONE)
+      {
+        /* Out of budget before the page was full: go on after the last row looked at. */
+        page->next_cursor = cursor_from_values (query->sort, last_id, last_text, last_value);
+      }
+    else if (!more && !(scan && n == limit && scanned == self->scan_budget))
+      g_clear_pointer (&page->next_cursor, g_free);
+  }
 
   sqlite3_reset (stmt);
   if (step_failed (&self->reader, rc, error))
@@ -4896,6 +4968,17 @@ lanyard_sqlite_store_init (LanyardSqliteStore *self)
   g_mutex_init (&self->policy_lock);
   self->policies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, policy_cache_entry_free);
   self->actor = g_strdup (g_get_user_name ());
+  self->scan_budget = SCAN_BUDGET;
+}
+
+void
+lanyard_sqlite_store_set_scan_budget (LanyardSqliteStore *self,
+                                      guint               rows)
+{
+  g_return_if_fail (LANYARD_IS_SQLITE_STORE (self));
+  g_return_if_fail (rows > 0);
+
+  self->scan_budget = rows;
 }
 
 static void

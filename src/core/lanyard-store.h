@@ -55,6 +55,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardDecisionReport, lanyard_decision_report_fr
  * Save functions create a record whose id is 0 and update one otherwise;
  * they return the record as stored (new id, version, computed fields).
  *
+ * query_people() returns one page and the cursor that continues after it.
+ * A page may hold fewer people than asked for — even none — while a cursor
+ * is still given: a store may bound the work of one call (a search for a
+ * rare letter walks the list in slices). Keep asking while there is a
+ * cursor; there are no more people when there is none.
+ *
  * create_people() adds many people in one transaction — all or none — for
  * imports and generated data; @grants is NULL or holds, for each person at
  * the same index, NULL or a GPtrArray of LanyardGrant.
