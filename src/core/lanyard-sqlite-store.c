@@ -3847,7 +3847,7 @@ append_conditions (GString                  *cond,
  * one. (A page can then hold fewer people than asked, or none, and still
  * have a next cursor.)
  */
-#define SCAN_BUDGET 8000
+#define SCAN_BUDGET 2000
 
 static LanyardPeoplePage *
 lanyard_sqlite_store_query_people (LanyardStore              *store,
@@ -4826,6 +4826,14 @@ lanyard_sqlite_store_open (const char  *path,
     return NULL;
 
   if (!conn_open (&self->reader, path, error))
+    return NULL;
+
+  /*
+   * The reader walks indexes and rows for the list and searches: a 16 MiB
+   * cache keeps a scan from going to the kernel for every row, and stays
+   * well inside the app's memory budget.
+   */
+  if (!conn_exec (&self->reader, "PRAGMA cache_size = -16384", error))
     return NULL;
 
   self->migration_backup = g_steal_pointer (&backup);
