@@ -3841,11 +3841,11 @@ append_conditions (GString                  *cond,
 }
 
 /*
- * A dense search that the trigram index cannot order walks the sort
- * order's index and tests each row; this many rows per call at most, so a
- * rare match far down the list costs several short calls, not one long
- * one. (A page can then hold fewer people than asked, or none, and still
- * have a next cursor.)
+ * A dense search or a filter (no index answers the filter chips) walks the
+ * sort order's index and tests each row; this many rows per call at most,
+ * so a rare match far down the list costs several short calls, not one
+ * long one. (A page can then hold fewer people than asked, or none, and
+ * still have a next cursor.)
  */
 #define SCAN_BUDGET 2000
 
@@ -3914,13 +3914,19 @@ lanyard_sqlite_store_query_people (LanyardStore              *store,
   else if (sparse)
     g_string_append (sql, " FROM person_fts CROSS JOIN person p ON p.search_rank = person_fts.rowid"
                           " WHERE person_fts MATCH :match AND p.facility_id = :facility");
-  else if (terms[0] == NULL)
+
+  /*
+   * Walking the sort order's index with conditions no index answers (a
+   * search, the filter chips) is done in bounded slices; the column
+   * "wanted" says which rows of a slice belong on the page. (The scan's
+   * FROM comes after that extra column.)
+   */
+  append_conditions (cond, query, terms[0] != NULL);
+  scan = !ranked && !sparse && cond->len > 0;
+
+  if (!ranked && !sparse && !scan)
     g_string_append (sql, " FROM person p WHERE p.facility_id = :facility");
 
-  /* (The scan's FROM comes after its extra column.) */
-  scan = !ranked && !sparse && terms[0] != NULL;
-
-  append_conditions (cond, query, terms[0] != NULL);
   if (scan)
     g_string_append_printf (sql, ", (1%s) AS wanted FROM person p WHERE p.facility_id = :facility", cond->str);
   else
