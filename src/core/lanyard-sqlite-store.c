@@ -2527,8 +2527,14 @@ fts_remove (Conn     *conn,
  * dozens of people inserted at one spot one by one — every rank is
  * renumbered evenly.
  */
-#define RANK_END (G_GINT64_CONSTANT (1) << 62)
-#define RANK_STEP (G_GINT64_CONSTANT (1) << 20)
+/*
+ * 2^44 leaves gaps of 2^24 between a million people: enough that batches
+ * and one-by-one additions rarely meet. Not more: FTS5 stores the gaps
+ * between rowids in its postings as varints, and ranks spread over 2^62
+ * made the search index nearly three times the size (391 MiB at 1M).
+ */
+#define RANK_END (G_GINT64_CONSTANT (1) << 44)
+#define RANK_STEP (G_GINT64_CONSTANT (1) << 12)
 
 typedef struct {
   gint64  before;          /* rank of the last person before the spot, or 0 */
