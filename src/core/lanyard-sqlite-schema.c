@@ -169,6 +169,12 @@ static const char schema_v1[] =
   "  search_text, content = '',"
   "  tokenize = 'trigram case_sensitive 1', detail = 'full'"
   ");"
+  /*
+   * Merge segments 16 at a time instead of 4: batches spread their people
+   * all over the rank range, and merging more rarely makes a large import
+   * a third cheaper for a search that reads a few more segments.
+   */
+  "INSERT INTO person_fts (person_fts, rank) VALUES ('automerge', 16);"
   "CREATE TABLE person_grant ("
   "  id        INTEGER PRIMARY KEY,"
   "  person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
