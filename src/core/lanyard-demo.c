@@ -494,8 +494,14 @@ lanyard_demo_add_people (LanyardStore         *store,
 
   g_return_val_if_fail (LANYARD_IS_STORE (store), FALSE);
 
+  /*
+   * Big batches: each one's people land all over the search index's rank
+   * range, and fewer, larger batches mean fewer segment merges. Measured
+   * for 1M people: 322 s in batches of 20,000, 141 s in batches of 100,000
+   * (a single batch of 300,000 was slower than three of 100,000).
+   */
   if (batch_size == 0)
-    batch_size = 20000;
+    batch_size = 100000;
 
   if (!(doors = lanyard_store_list_doors (store, facility_id, cancellable, error)) ||
       !(scope_list = lanyard_store_list_scopes (store, facility_id, cancellable, error)))

@@ -26,7 +26,7 @@ gint64   lanyard_demo_create_facility (LanyardStore         *store,
 /*
  * Adds @n_people generated people to @facility_id (made by
  * lanyard_demo_create_facility()), in transactions of @batch_size people
- * (0 for a default), calling @progress after each.
+ * (0 for a default of 100,000), calling @progress after each.
  */
 gboolean lanyard_demo_add_people      (LanyardStore         *store,
                                        gint64                facility_id,
