@@ -1102,6 +1102,94 @@ test_people_name_order (Fixture       *f,
     }
 }
 
+static void
+test_people_batch_renumber (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardPeopleQuery) q = lanyard_people_query_new (f->facility_id);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *previous = NULL;
+
+  /*
+   * Squeeze the space after "Aaa Early" with people added one by one, each
+   * just before the last; then a batch whose first run fits an open gap and
+   * whose second run does not, so that the store renumbers in the middle
+   * of a batch. Afterwards search order and the integrity check must hold.
+   * (Here the first run's old ranks happen to stay below every new one;
+   * the store re-ranks the whole batch after a renumbering regardless.)
+   */
+  g_object_unref (lanyard_test_add_person (f->store, f->facility_id, "Early", "Aaa", NULL, "early@example.org"));
+  g_object_unref (lanyard_test_add_person (f->store, f->facility_id, "Zeno", "Zylinski", NULL, "zeno@example.org"));
+  for (guint i = 0; i < 11; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("squeeze.%u@example.org", i);
+      g_autofree char *first = g_strdup_printf ("Q%03u", 99 - i);
+
+      g_object_unref (lanyard_test_add_person (f->store, f->facility_id, first, "Same", NULL, email));
+    }
+
+  for (guint i = 0; i < 10; i++)
+    {
+      LanyardPerson *p = lanyard_person_new ();
+      g_autofree char *email = g_strdup_printf ("batch.%u@example.org", i);
+
+      lanyard_person_set_first_name (p, "Member");
+      /* Five before "Aaa" (an open gap), five just after it (the squeezed one). */
+      lanyard_person_set_last_name (p, i < 5 ? "Aa" : "Ab");
+      lanyard_person_set_email (p, email);
+      g_ptr_array_add (batch, p);
+    }
+
+  g_assert_cmpuint (lanyard_store_create_people (f->store, f->facility_id, batch, NULL, NULL, &error), ==, 10);
+  g_assert_no_error (error);
+
+  /* Every search in name order agrees with the plain list's order. */
+  q->search = g_strdup ("example.org");
+  ids = store_ids (f->store, q, 6);
+  g_assert_cmpuint (ids->len, ==, 23);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(LanyardPerson) p = lanyard_store_get_person (f->store, g_array_index (ids, gint64, i), NULL, &error);
+      g_autofree char *key = NULL;
+
+      g_assert_no_error (error);
+      key = lanyard_person_sort_key (lanyard_person_get_first_name (p), lanyard_person_get_last_name (p));
+      if (previous != NULL)
+        g_assert_cmpint (strcmp (previous, key), <=, 0);
+      g_free (previous);
+      previous = g_steal_pointer (&key);
+    }
+
+  if (LANYARD_IS_SQLITE_STORE (f->store))
+    {
+      g_assert_true (lanyard_sqlite_store_check (LANYARD_SQLITE_STORE (f->store), problems, NULL, &error));
+      for (guint i = 0; i < problems->len; i++)
+        g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
+      g_assert_cmpuint (problems->len, ==, 0);
+    }
+
+  /* The same phone twice in one batch is refused by row, before anything is written. */
+  {
+    g_autoptr(GPtrArray) twins = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < 2; i++)
+      {
+        LanyardPerson *p = lanyard_person_new ();
+
+        lanyard_person_set_first_name (p, "Twin");
+        lanyard_person_set_last_name (p, i ? "Two" : "One");
+        lanyard_person_set_phone (p, i ? "0151 7777 8888" : "+4915177778888");
+        g_ptr_array_add (twins, p);
+      }
+    g_assert_cmpuint (lanyard_store_create_people (f->store, f->facility_id, twins, NULL, NULL, &error), ==, 0);
+    g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_DUPLICATE);
+    g_assert_nonnull (strstr (error->message, "person 1"));
+  }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Grants, rules, decisions                                                  */
 
@@ -1475,6 +1563,7 @@ main (int   argc,
       add_store_test (&impls[i], "people/delete", test_people_delete);
       add_store_test (&impls[i], "people/create-batch", test_people_create_batch);
       add_store_test (&impls[i], "people/name-order", test_people_name_order);
+      add_store_test (&impls[i], "people/batch-renumber", test_people_batch_renumber);
       add_store_test (&impls[i], "grants", test_grants);
       add_store_test (&impls[i], "rules", test_rules);
       add_dataset_test (&impls[i], "query/search", test_query_search);

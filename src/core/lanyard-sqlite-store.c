@@ -784,6 +784,9 @@ static gboolean recompute_facility_full (LanyardSqliteStore *self,
                                          GCancellable       *cancellable,
                                          GError            **error);
 
+static gboolean check_grant_list (GPtrArray  *grants,
+                                  GError    **error);
+
 static gboolean stats_add (Conn    *conn,
                            gint64   facility_id,
                            gint64   d_people,
@@ -1866,14 +1869,36 @@ get_policy (LanyardSqliteStore  *self,
   g_mutex_unlock (&self->policy_lock);
 
   {
-    LanyardAccessPolicy *policy = build_policy (conn, facility_id, error);
+    gboolean own_transaction = sqlite3_get_autocommit (conn->db);
+    LanyardAccessPolicy *policy;
     gint64 *key;
+
+    /* One read transaction, so that a commit in between cannot tear the policy. */
+    if (own_transaction)
+      {
+        if (!conn_exec (conn, "BEGIN", error))
+          return NULL;
+        if (!(stmt = conn_prepare (conn, "SELECT policy_version FROM facility WHERE id = ?", error)))
+          {
+            conn_exec (conn, "ROLLBACK", NULL);
+            return NULL;
+          }
+        sqlite3_bind_int64 (stmt, 1, facility_id);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+          policy_version = sqlite3_column_int64 (stmt, 0);
+        sqlite3_reset (stmt);
+      }
+
+    policy = build_policy (conn, facility_id, error);
+
+    if (own_transaction)
+      conn_exec (conn, "COMMIT", NULL);
 
     if (policy == NULL)
       return NULL;
 
     /* Only a committed state may be cached: inside a transaction it could still roll back. */
-    if (sqlite3_get_autocommit (conn->db))
+    if (own_transaction)
       {
         entry = g_new0 (PolicyCacheEntry, 1);
         entry->policy_version = policy_version;
@@ -2670,11 +2695,16 @@ renumber_ranks (Conn     *conn,
   return TRUE;
 }
 
-/* A rank for one person at (@facility_id, @key), after everyone there with the same key. */
+/*
+ * A rank for one person at (@facility_id, @key, @id), leaving out @except_id
+ * (their own row when they are renamed). New people pass G_MAXINT64: their
+ * id will be above everyone's.
+ */
 static gboolean
 rank_for_one (Conn        *conn,
               gint64       facility_id,
               const char  *key,
+              gint64       id,
               gint64       except_id,
               gint64      *out_rank,
               GError     **error)
@@ -2682,13 +2712,13 @@ rank_for_one (Conn        *conn,
   RankGap gap = { 0 };
   gboolean ok;
 
-  if (!(ok = rank_gap_find (conn, facility_id, key, G_MAXINT64, except_id, &gap, error)))
+  if (!(ok = rank_gap_find (conn, facility_id, key, id, except_id, &gap, error)))
     goto out;
 
   if (gap.after - gap.before < 2)
     {
       if (!(ok = renumber_ranks (conn, error)) ||
-          !(ok = rank_gap_find (conn, facility_id, key, G_MAXINT64, except_id, &gap, error)))
+          !(ok = rank_gap_find (conn, facility_id, key, id, except_id, &gap, error)))
         goto out;
     }
 
@@ -2739,6 +2769,7 @@ rank_batch (Conn       *conn,
 {
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (n_rows);
   RankGap gap = { 0 };
+  guint renumbered = 0;
   guint i = 0;
 
   for (guint r = 0; r < n_rows; r++)
@@ -2763,8 +2794,16 @@ rank_batch (Conn       *conn,
 
       if (gap.after - gap.before <= (gint64)(j - i))
         {
+          /* Ranks handed out so far belong to the old numbering: start over. */
+          if (++renumbered > 2)
+            {
+              g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_FAILED,
+                                   _("There are too many people for the search index to order"));
+              goto failed;
+            }
           if (!renumber_ranks (conn, error))
             goto failed;
+          i = 0;
           continue;
         }
 
@@ -2939,7 +2978,9 @@ insert_person (LanyardSqliteStore  *self,
       if (existing != NULL)
         set_duplicate_error (error, existing, lanyard_person_get_phone (person));
       else
-        set_sqlite_error (error, self->writer.db, rc);
+        /* Not the person's data at fault: nothing the user could correct. */
+        g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_FAILED,
+                     _("The person could not be stored: %s"), sqlite3_errmsg (self->writer.db));
       return 0;
     }
   if (step_failed (&self->writer, rc, error))
@@ -3000,8 +3041,8 @@ stored_rank (Conn        *conn,
   if (same)
     return TRUE;
 
-  /* Placed after everyone with the same name, as if new: ids only order equal names. */
-  return rank_for_one (conn, facility_id, new_key, person_id, out_rank, error);
+  /* Among people of the same name, their id decides, as in every (name, id) order. */
+  return rank_for_one (conn, facility_id, new_key, person_id, person_id, out_rank, error);
 }
 
 static LanyardPerson *
@@ -3072,7 +3113,7 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
       lanyard_person_set_created_at (row.person, 0);
       lanyard_person_set_updated_at (row.person, 0);
       row.has_access = row_has_access (policy, &row);
-      if (!rank_for_one (&self->writer, lanyard_person_get_facility_id (row.person), row.sort_key, 0,
+      if (!rank_for_one (&self->writer, lanyard_person_get_facility_id (row.person), row.sort_key, G_MAXINT64, 0,
                          &row.search_rank, error) ||
           !(id = insert_person (self, &row, now, error)) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (row.person), 1, row.has_access, error) ||
@@ -3097,9 +3138,13 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
       grant_count = facts.facts.n_grants;
       facts_builder_clear (&facts);
 
-      /* A new name is a new place in name order. */
-      if (!fts_remove (&self->writer, id, error) ||
-          !stored_rank (&self->writer, id, row.sort_key, &row.search_rank, error))
+      /*
+       * A new name is a new place in name order. The rank first: finding it
+       * may renumber everyone, which rebuilds the search index from the
+       * stored rows; only then is this person's old entry taken out.
+       */
+      if (!stored_rank (&self->writer, id, row.sort_key, &row.search_rank, error) ||
+          !fts_remove (&self->writer, id, error))
         goto failed;
 
       if (!(stmt = conn_prepare (&self->writer,
@@ -3255,6 +3300,45 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
                      _("Person %u of %u: %s"), i + 1, n, rows[i].error->message);
         goto failed;
       }
+
+  /* Within the batch: the same phone or email twice, the same grant twice. */
+  {
+    g_autoptr(GHashTable) phones = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) emails = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < n; i++)
+      {
+        const char *phone = lanyard_person_get_phone (rows[i].person);
+        g_autoptr(GError) local_error = NULL;
+        gpointer other;
+
+        if (phone != NULL && (other = g_hash_table_lookup (phones, phone)) != NULL)
+          {
+            g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_DUPLICATE,
+                         _("Person %u of %u has the same phone number as person %u: %s"),
+                         i + 1, n, GPOINTER_TO_UINT (other), phone);
+            goto failed;
+          }
+        if (rows[i].email_key != NULL && (other = g_hash_table_lookup (emails, rows[i].email_key)) != NULL)
+          {
+            g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_DUPLICATE,
+                         _("Person %u of %u has the same email address as person %u: %s"),
+                         i + 1, n, GPOINTER_TO_UINT (other), lanyard_person_get_email (rows[i].person));
+            goto failed;
+          }
+        if (phone != NULL)
+          g_hash_table_insert (phones, (gpointer)phone, GUINT_TO_POINTER (i + 1));
+        if (rows[i].email_key != NULL)
+          g_hash_table_insert (emails, rows[i].email_key, GUINT_TO_POINTER (i + 1));
+
+        if (rows[i].grants != NULL && !check_grant_list (rows[i].grants, &local_error))
+          {
+            g_set_error (error, LANYARD_STORE_ERROR, local_error->code,
+                         _("Person %u of %u: %s"), i + 1, n, local_error->message);
+            goto failed;
+          }
+      }
+  }
 
   if (!rank_batch (&self->writer, facility_id, rows, n, error))
     goto failed;
@@ -4869,12 +4953,16 @@ lanyard_sqlite_store_get_migration_backup (LanyardSqliteStore *self)
   return self->migration_backup;
 }
 
-const char *
-lanyard_sqlite_store_get_actor (LanyardSqliteStore *self)
+/* A copy: another thread may change the actor meanwhile. */
+char *
+lanyard_sqlite_store_dup_actor (LanyardSqliteStore *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (LANYARD_IS_SQLITE_STORE (self), NULL);
 
-  return self->actor;
+  locker = g_mutex_locker_new (&self->writer.lock);
+  return g_strdup (self->actor);
 }
 
 void
@@ -4927,7 +5015,7 @@ lanyard_sqlite_store_get_property (GObject    *object,
       break;
 
     case PROP_ACTOR:
-      g_value_set_string (value, self->actor);
+      g_value_take_string (value, lanyard_sqlite_store_dup_actor (self));
       break;
 
     default:

@@ -20,7 +20,7 @@ LanyardSqliteStore *lanyard_sqlite_store_open               (const char         
 const char         *lanyard_sqlite_store_get_path           (LanyardSqliteStore  *self);
 
 /* Who changes are attributed to in the audit log. */
-const char         *lanyard_sqlite_store_get_actor          (LanyardSqliteStore  *self);
+char               *lanyard_sqlite_store_dup_actor          (LanyardSqliteStore  *self);
 void                lanyard_sqlite_store_set_actor          (LanyardSqliteStore  *self,
                                                              const char          *actor);
 
