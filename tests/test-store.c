@@ -63,6 +63,19 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  /* Whatever a test did, the derived data (counts, search index, ranks) must still agree. */
+  if (LANYARD_IS_SQLITE_STORE (f->store))
+    {
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (lanyard_sqlite_store_check (LANYARD_SQLITE_STORE (f->store), problems, NULL, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < problems->len; i++)
+        g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
+      g_assert_cmpuint (problems->len, ==, 0);
+    }
+
   g_clear_object (&f->store);
   lanyard_test_dir_free (f->dir);
 }
@@ -927,6 +940,25 @@ test_people_conflict (Fixture       *f,
     g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_CONFLICT);
   }
 
+  /* Filter values follow edits: a person type appears, and goes with the last person who had it. */
+  g_clear_error (&error);
+  {
+    g_autoptr(LanyardPerson) typed = lanyard_person_copy (stored);
+    g_autoptr(LanyardPerson) typed_saved = NULL;
+    g_autoptr(GPtrArray) types = NULL;
+
+    lanyard_person_set_person_type (typed, "Platinum");
+    typed_saved = lanyard_store_save_person (f->store, typed, NULL, &error);
+    g_assert_no_error (error);
+    types = lanyard_store_list_facet_values (f->store, f->facility_id, LANYARD_FACET_PERSON_TYPE, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (types->len, ==, 1);
+    g_assert_cmpstr (((LanyardFacetValue *)g_ptr_array_index (types, 0))->value, ==, "Platinum");
+    g_assert_cmpuint (((LanyardFacetValue *)g_ptr_array_index (types, 0))->count, ==, 1);
+    g_clear_object (&stored);
+    stored = g_steal_pointer (&typed_saved);
+  }
+
   /* A deleted person cannot be saved. */
   {
     gint64 id = lanyard_person_get_id (person);
@@ -936,6 +968,14 @@ test_people_conflict (Fixture       *f,
     g_assert_no_error (error);
     g_assert_null (lanyard_store_save_person (f->store, stored, NULL, &error));
     g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+
+    {
+      g_autoptr(GPtrArray) types = lanyard_store_list_facet_values (f->store, f->facility_id,
+                                                                    LANYARD_FACET_PERSON_TYPE, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (types->len, ==, 0);
+    }
   }
 }
 

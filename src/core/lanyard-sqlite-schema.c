@@ -46,6 +46,18 @@ static const char schema_v1[] =
   "  people      INTEGER NOT NULL DEFAULT 0,"
   "  with_access INTEGER NOT NULL DEFAULT 0"
   ");"
+  /*
+   * How many people of a facility have each source, person type and
+   * membership status: the values the filter chips list, with counts, kept
+   * like facility_stats. (Tags are counted from person_tag's own key.)
+   */
+  "CREATE TABLE facet_count ("
+  "  facility_id INTEGER NOT NULL REFERENCES facility (id) ON DELETE CASCADE,"
+  "  facet       INTEGER NOT NULL,"
+  "  value       TEXT NOT NULL,"
+  "  people      INTEGER NOT NULL,"
+  "  PRIMARY KEY (facility_id, facet, value)"
+  ") WITHOUT ROWID;"
   "CREATE TRIGGER facility_stats_init AFTER INSERT ON facility BEGIN"
   "  INSERT INTO facility_stats (facility_id) VALUES (new.id);"
   "END;"

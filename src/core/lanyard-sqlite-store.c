@@ -2459,6 +2459,101 @@ write_person_tags (Conn             *conn,
   return TRUE;
 }
 
+/* The facets counted in facet_count, and a person's value for each. */
+static const LanyardFacet counted_facets[] = {
+  LANYARD_FACET_SOURCE, LANYARD_FACET_PERSON_TYPE, LANYARD_FACET_MEMBERSHIP_STATUS,
+};
+
+static const char *
+person_facet_value (LanyardPerson *person,
+                    LanyardFacet   facet)
+{
+  static GEnumClass *sources;
+  GEnumValue *ev;
+
+  switch (facet)
+    {
+    case LANYARD_FACET_SOURCE:
+      /* The enum's nicks ("manual", "integration", "cctv") are the values. */
+      if (g_once_init_enter (&sources))
+        g_once_init_leave (&sources, g_type_class_ref (LANYARD_TYPE_SOURCE));
+      ev = g_enum_get_value (sources, lanyard_person_get_source (person));
+      return ev ? ev->value_nick : "unknown";
+    case LANYARD_FACET_PERSON_TYPE:
+      return lanyard_person_get_person_type (person);
+    case LANYARD_FACET_MEMBERSHIP_STATUS:
+      return lanyard_person_get_membership_status (person);
+    case LANYARD_FACET_TAG:
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+facet_add (Conn        *conn,
+           gint64       facility_id,
+           LanyardFacet facet,
+           const char  *value,
+           gint64       delta,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (value == NULL || delta == 0)
+    return TRUE;
+
+  if (!(stmt = conn_prepare (conn,
+                             "INSERT INTO facet_count (facility_id, facet, value, people) VALUES (?1, ?2, ?3, ?4)"
+                             " ON CONFLICT (facility_id, facet, value) DO UPDATE SET people = people + ?4",
+                             error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, facility_id);
+  sqlite3_bind_int (stmt, 2, facet);
+  bind_text (stmt, 3, value);
+  sqlite3_bind_int64 (stmt, 4, delta);
+  if (!stmt_run (conn, stmt, error))
+    return FALSE;
+
+  /* A value nobody has any more is no value of the filter. */
+  if (delta < 0)
+    {
+      if (!(stmt = conn_prepare (conn,
+                                 "DELETE FROM facet_count WHERE facility_id = ? AND facet = ? AND value = ? AND people <= 0",
+                                 error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, facility_id);
+      sqlite3_bind_int (stmt, 2, facet);
+      bind_text (stmt, 3, value);
+      return stmt_run (conn, stmt, error);
+    }
+
+  return TRUE;
+}
+
+/* Moves the facet counts from @before's values to @after's (either may be NULL). */
+static gboolean
+facets_move (Conn           *conn,
+             gint64          facility_id,
+             LanyardPerson  *before,
+             LanyardPerson  *after,
+             GError        **error)
+{
+  for (guint f = 0; f < G_N_ELEMENTS (counted_facets); f++)
+    {
+      const char *old_value = before ? person_facet_value (before, counted_facets[f]) : NULL;
+      const char *new_value = after ? person_facet_value (after, counted_facets[f]) : NULL;
+
+      if (g_strcmp0 (old_value, new_value) == 0)
+        continue;
+      if (!facet_add (conn, facility_id, counted_facets[f], old_value, -1, error) ||
+          !facet_add (conn, facility_id, counted_facets[f], new_value, +1, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Moves the stat tile counts of a facility, inside the caller's transaction. */
 static gboolean
 stats_add (Conn     *conn,
@@ -3117,6 +3212,7 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
                          &row.search_rank, error) ||
           !(id = insert_person (self, &row, now, error)) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (row.person), 1, row.has_access, error) ||
+          !facets_move (&self->writer, lanyard_person_get_facility_id (row.person), NULL, row.person, error) ||
           !fts_add (&self->writer, row.search_rank, row.search_text, error) ||
           !audit_person_created (self, &row, error) ||
           !(after = load_person (&self->writer, id, error)))
@@ -3171,7 +3267,8 @@ lanyard_sqlite_store_save_person (LanyardStore   *store,
         goto failed;
 
       name = lanyard_person_dup_display_name (after);
-      if (!audit_objects (self, "person.update", lanyard_person_get_facility_id (after), "person", id, name,
+      if (!facets_move (&self->writer, lanyard_person_get_facility_id (after), before, after, error) ||
+          !audit_objects (self, "person.update", lanyard_person_get_facility_id (after), "person", id, name,
                           (GObject *)before, (GObject *)after, error))
         goto failed;
     }
@@ -3383,6 +3480,28 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
       }
   }
 
+  /* Facet counts once per distinct value of the batch, not once per person. */
+  for (guint f = 0; f < G_N_ELEMENTS (counted_facets); f++)
+    {
+      g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const char *v = person_facet_value (rows[i].person, counted_facets[f]);
+
+          if (v != NULL)
+            g_hash_table_insert (counts, (gpointer)v,
+                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, v)) + 1));
+        }
+
+      g_hash_table_iter_init (&iter, counts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!facet_add (&self->writer, facility_id, counted_facets[f], key, GPOINTER_TO_UINT (value), error))
+          goto failed;
+    }
+
   if (!stats_add (&self->writer, facility_id, n, with_access, error) ||
       !commit_write (&self->writer, error))
     goto failed;
@@ -3444,6 +3563,7 @@ lanyard_sqlite_store_delete_people (LanyardStore  *store,
       if (!stmt_run (&self->writer, stmt, error) ||
           !stats_add (&self->writer, lanyard_person_get_facility_id (before), -1,
                       -(gint64)lanyard_person_get_has_access (before), error) ||
+          !facets_move (&self->writer, lanyard_person_get_facility_id (before), before, NULL, error) ||
           !audit_objects (self, "person.delete", lanyard_person_get_facility_id (before), "person",
                           id, name, (GObject *)before, NULL, error))
         goto failed;
@@ -4152,18 +4272,20 @@ lanyard_sqlite_store_list_facet_values (LanyardStore  *store,
   switch (facet)
     {
     case LANYARD_FACET_SOURCE:
-      sql = "SELECT source, count(*) FROM person WHERE facility_id = ? GROUP BY source ORDER BY source";
+      sql = "SELECT value, people FROM facet_count WHERE facility_id = ?1 AND facet = ?2"
+            " ORDER BY CASE value WHEN 'manual' THEN 0 WHEN 'integration' THEN 1 ELSE 2 END";
       break;
     case LANYARD_FACET_PERSON_TYPE:
-      sql = "SELECT person_type, count(*) FROM person WHERE facility_id = ? AND person_type IS NOT NULL"
-            " GROUP BY person_type ORDER BY person_type COLLATE NOCASE";
+      sql = "SELECT value, people FROM facet_count WHERE facility_id = ?1 AND facet = ?2"
+            " ORDER BY value COLLATE NOCASE";
       break;
     case LANYARD_FACET_MEMBERSHIP_STATUS:
-      sql = "SELECT membership_status, count(*) FROM person WHERE facility_id = ? AND membership_status IS NOT NULL"
-            " GROUP BY membership_status ORDER BY membership_status COLLATE NOCASE";
+      sql = "SELECT value, people FROM facet_count WHERE facility_id = ?1 AND facet = ?2"
+            " ORDER BY value COLLATE NOCASE";
       break;
     case LANYARD_FACET_TAG:
-      sql = "SELECT tag, count(*) FROM person_tag WHERE facility_id = ? GROUP BY tag ORDER BY tag COLLATE NOCASE";
+      sql = "SELECT tag, count(*) FROM person_tag WHERE facility_id = ?1 AND ?2 = ?2"
+            " GROUP BY tag ORDER BY tag COLLATE NOCASE";
       break;
     default:
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID, _("Unknown filter %d"), facet);
@@ -4174,19 +4296,10 @@ lanyard_sqlite_store_list_facet_values (LanyardStore  *store,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, facility_id);
+  sqlite3_bind_int (stmt, 2, facet);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *value;
-
-      if (facet == LANYARD_FACET_SOURCE)
-        {
-          g_autoptr(GEnumClass) klass = g_type_class_ref (LANYARD_TYPE_SOURCE);
-          GEnumValue *ev = g_enum_get_value (klass, sqlite3_column_int (stmt, 0));
-
-          value = ev ? ev->value_nick : "unknown";
-        }
-      else
-        value = (const char *)sqlite3_column_text (stmt, 0);
+      const char *value = (const char *)sqlite3_column_text (stmt, 0);
 
       g_ptr_array_add (values, lanyard_facet_value_new (value, sqlite3_column_int64 (stmt, 1)));
     }
@@ -4709,6 +4822,23 @@ lanyard_sqlite_store_check (LanyardSqliteStore  *self,
                      " HAVING s.people != count (p.id) OR s.with_access != coalesce (sum (p.has_access), 0)",
                      _("Stat tile counts differ from the people stored (facility, stored all, stored with access, "
                        "real all, real with access): "),
+                     problems, error))
+    goto failed;
+
+  if (!collect_rows (&self->writer,
+                     "WITH real (facility_id, facet, value, people) AS ("
+                     "  SELECT facility_id, 1, person_type, count (*) FROM person WHERE person_type IS NOT NULL"
+                     "   GROUP BY facility_id, person_type"
+                     "  UNION ALL SELECT facility_id, 2, membership_status, count (*) FROM person"
+                     "   WHERE membership_status IS NOT NULL GROUP BY facility_id, membership_status"
+                     "  UNION ALL SELECT facility_id, 0, CASE source WHEN 0 THEN 'manual' WHEN 1 THEN 'integration'"
+                     "   WHEN 2 THEN 'cctv' ELSE 'unknown' END, count (*) FROM person GROUP BY facility_id, source)"
+                     " SELECT coalesce (r.facility_id, c.facility_id), coalesce (r.facet, c.facet),"
+                     "  coalesce (r.value, c.value), c.people, r.people"
+                     " FROM real r FULL OUTER JOIN facet_count c"
+                     "  ON c.facility_id = r.facility_id AND c.facet = r.facet AND c.value = r.value"
+                     " WHERE c.people IS NOT r.people",
+                     _("Filter value counts differ from the people stored (facility, filter, value, stored, real): "),
                      problems, error))
     goto failed;
 
