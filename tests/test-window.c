@@ -444,6 +444,113 @@ test_access_tiles (Fixture       *fixture,
   maybe_screenshot (fixture, "test-no-access.png");
 }
 
+typedef struct {
+  LanyardPeopleModel *model;
+  const char         *person_type;
+} PersonTypeWait;
+
+static gboolean
+person_type_is_shown (gpointer data)
+{
+  PersonTypeWait *wait = data;
+  const LanyardPeopleQuery *query = lanyard_people_model_get_query (wait->model);
+
+  return query != NULL &&
+         g_strcmp0 (query->person_type, wait->person_type) == 0 &&
+         !lanyard_people_model_get_loading (wait->model);
+}
+
+static GtkWidget *
+find_chip_row (GtkListBox *list,
+               const char *value)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
+
+      if (target != NULL &&
+          g_variant_is_of_type (target, G_VARIANT_TYPE_STRING) &&
+          g_strcmp0 (g_variant_get_string (target, NULL), value) == 0)
+        return row;
+    }
+
+  return NULL;
+}
+
+static gboolean
+trial_row_is_listed (gpointer data)
+{
+  return find_chip_row (data, "Trial") != NULL;
+}
+
+static void
+test_filter_chips (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  LanyardPeopleModel *model;
+  GtkMenuButton *person_type_chip;
+  GtkMenuButton *access_chip;
+  GtkWidget *clear_button;
+  GtkListBox *person_type_list;
+  GtkWidget *row;
+  PersonTypeWait wait;
+  guint n;
+
+  open_window (fixture);
+  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+
+  model = get_people_model (fixture);
+  person_type_chip = get_widget (fixture, "person_type_chip");
+  access_chip = get_widget (fixture, "access_chip");
+  clear_button = get_widget (fixture, "clear_filters_button");
+  g_assert_false (gtk_widget_get_visible (clear_button));
+  g_assert_cmpstr (gtk_menu_button_get_label (person_type_chip), ==, "Person type");
+
+  /* The chip lists the person types of the data; choosing one filters the list. */
+  gtk_menu_button_popup (person_type_chip);
+  person_type_list = GTK_LIST_BOX (find_by_id (GTK_WIDGET (gtk_menu_button_get_popover (person_type_chip)),
+                                               "person_type_list"));
+  g_assert_nonnull (person_type_list);
+  wait_for (trial_row_is_listed, person_type_list, "the person types");
+  row = find_chip_row (person_type_list, "Trial");
+  g_assert_true (gtk_widget_activate (row));
+
+  wait = (PersonTypeWait) { model, "Trial" };
+  wait_for (person_type_is_shown, &wait, "the trial members");
+  assert_model_matches_store (fixture, model);
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, N_PEOPLE);
+  g_assert_cmpstr (gtk_menu_button_get_label (person_type_chip), ==, "Trial");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (person_type_chip), "active"));
+  g_assert_true (gtk_widget_get_visible (clear_button));
+  maybe_screenshot (fixture, "test-chips-trial.png");
+
+  /* Clear filters: everyone again. */
+  g_signal_emit_by_name (clear_button, "clicked");
+  wait = (PersonTypeWait) { model, NULL };
+  wait_for (person_type_is_shown, &wait, "everyone");
+  assert_model_matches_store (fixture, model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_PEOPLE);
+  g_assert_false (lanyard_people_query_is_filtered (lanyard_people_model_get_query (model)));
+  g_assert_cmpstr (gtk_menu_button_get_label (person_type_chip), ==, "Person type");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (person_type_chip), "active"));
+  g_assert_false (gtk_widget_get_visible (clear_button));
+
+  /* A stat tile sets the Access chip and resets the Source chip. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (person_type_chip), "people.set-source", "i",
+                                             LANYARD_SOURCE_FILTER_CCTV));
+  g_assert_cmpint (lanyard_people_model_get_query (model)->source, ==, LANYARD_SOURCE_FILTER_CCTV);
+  g_signal_emit_by_name (get_widget (fixture, "no_access_tile"), "clicked");
+  wait_for (model_settled, model, "the people without access");
+  g_assert_cmpint (lanyard_people_model_get_query (model)->source, ==, LANYARD_SOURCE_FILTER_ANY);
+  g_assert_cmpint (lanyard_people_model_get_query (model)->access, ==, LANYARD_ACCESS_FILTER_NO_ACCESS);
+  g_assert_cmpstr (gtk_menu_button_get_label (access_chip), ==, "No access");
+  assert_model_matches_store (fixture, model);
+}
+
 static gboolean
 facility_has_people (gpointer data)
 {
@@ -596,6 +703,8 @@ main (int   argc,
               fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/app/window/people/access-tiles", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_access_tiles, fixture_tear_down);
+  g_test_add ("/app/window/people/filter-chips", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_filter_chips, fixture_tear_down);
   g_test_add ("/app/window/people/empty-database", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_empty_database, fixture_tear_down);
   g_test_add_func ("/app/window/open-error", test_open_error);

@@ -66,7 +66,8 @@ open_store_finish (LanyardApplication  *self,
 
 /*
  * LANYARD_SCREENSHOT=file.png: once the window shows what it read, save a
- * picture of it and quit. For looking at the UI from scripts and CI.
+ * picture of it and quit. For looking at the UI from scripts and CI;
+ * LANYARD_WINDOW_WIDTH sets the window's width for it.
  */
 
 static gboolean
@@ -107,6 +108,20 @@ lanyard_application_watch_for_screenshot (LanyardApplication *self,
 
   if (path == NULL || *path == '\0')
     return;
+
+  /* LANYARD_WINDOW_WIDTH=400: how the window looks when narrow. */
+  if (g_getenv ("LANYARD_WINDOW_WIDTH") != NULL)
+    {
+      int width = 0, height = 0;
+
+      gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+      width = (int)g_ascii_strtoll (g_getenv ("LANYARD_WINDOW_WIDTH"), NULL, 10);
+      if (width > 0)
+        {
+          gtk_window_unmaximize (GTK_WINDOW (window));
+          gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+        }
+    }
 
   g_signal_connect_object (window, "notify::busy", G_CALLBACK (on_window_busy_changed_cb), self, 0);
   on_window_busy_changed_cb (window, NULL, self);

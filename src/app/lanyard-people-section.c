@@ -14,6 +14,83 @@
 #define DEMO_PEOPLE 500
 #define DEMO_SEED   1
 
+/* The filter chips and the sort button, in the order they are shown. */
+typedef enum {
+  CHIP_SOURCE,
+  CHIP_ACCESS,
+  CHIP_MEMBERSHIP_STATUS,
+  CHIP_PERSON_TYPE,
+  CHIP_TAG,
+  CHIP_INVITATION,
+  CHIP_ADOPTION,
+  CHIP_SORT,
+  N_CHIPS
+} Chip;
+
+typedef struct {
+  int         value;
+  const char *label;
+} ChipChoice;
+
+/* The first choice of a filter chip is "any": the chip then shows its name. */
+static const ChipChoice source_choices[] = {
+  { LANYARD_SOURCE_FILTER_ANY, N_("All sources") },
+  { LANYARD_SOURCE_FILTER_MANUAL, N_("Manually added") },
+  { LANYARD_SOURCE_FILTER_INTEGRATION, N_("Integration") },
+  { LANYARD_SOURCE_FILTER_CCTV, N_("CCTV") },
+};
+
+static const ChipChoice access_choices[] = {
+  { LANYARD_ACCESS_FILTER_ANY, N_("Any status") },
+  { LANYARD_ACCESS_FILTER_HAS_ACCESS, N_("Has access") },
+  { LANYARD_ACCESS_FILTER_NO_ACCESS, N_("No access") },
+  { LANYARD_ACCESS_FILTER_DISABLED, N_("Disabled") },
+  { LANYARD_ACCESS_FILTER_WITHOUT_GRANTS, N_("Without grants") },
+};
+
+static const ChipChoice invitation_choices[] = {
+  { LANYARD_INVITATION_FILTER_ANY, N_("Any") },
+  { LANYARD_INVITATION_FILTER_INVITED, N_("Invited") },
+  { LANYARD_INVITATION_FILTER_NOT_INVITED, N_("Not invited") },
+  { LANYARD_INVITATION_FILTER_SEND_FAILED, N_("Send failed") },
+};
+
+static const ChipChoice adoption_choices[] = {
+  { LANYARD_ADOPTION_FILTER_ANY, N_("Any") },
+  { LANYARD_ADOPTION_FILTER_ACTIVE, N_("Active") },
+  { LANYARD_ADOPTION_FILTER_NOT_YET, N_("Not yet active") },
+};
+
+static const ChipChoice sort_choices[] = {
+  { LANYARD_PEOPLE_SORT_NAME, N_("Name") },
+  { LANYARD_PEOPLE_SORT_CREATED, N_("Recently added") },
+  { LANYARD_PEOPLE_SORT_UPDATED, N_("Recently updated") },
+  { LANYARD_PEOPLE_SORT_LAST_USED, N_("Last used") },
+  { LANYARD_PEOPLE_SORT_LAST_SYNCED, N_("Last synced") },
+};
+
+typedef struct {
+  const char       *name;        /* what the chip says when nothing is chosen */
+  const char       *action;      /* activated by the rows of its popover */
+  const ChipChoice *choices;     /* NULL: the values present in the data */
+  guint             n_choices;
+  LanyardFacet      facet;
+} ChipInfo;
+
+static const ChipInfo chip_info[N_CHIPS] = {
+  [CHIP_SOURCE] = { N_("Source"), "people.set-source", source_choices, G_N_ELEMENTS (source_choices), 0 },
+  [CHIP_ACCESS] = { N_("Access"), "people.set-access", access_choices, G_N_ELEMENTS (access_choices), 0 },
+  [CHIP_MEMBERSHIP_STATUS] = { N_("Membership status"), "people.set-membership-status", NULL, 0,
+                               LANYARD_FACET_MEMBERSHIP_STATUS },
+  [CHIP_PERSON_TYPE] = { N_("Person type"), "people.set-person-type", NULL, 0, LANYARD_FACET_PERSON_TYPE },
+  [CHIP_TAG] = { N_("Tag"), "people.set-tag", NULL, 0, LANYARD_FACET_TAG },
+  [CHIP_INVITATION] = { N_("Invitation"), "people.set-invitation", invitation_choices,
+                        G_N_ELEMENTS (invitation_choices), 0 },
+  [CHIP_ADOPTION] = { N_("App adoption"), "people.set-adoption", adoption_choices,
+                      G_N_ELEMENTS (adoption_choices), 0 },
+  [CHIP_SORT] = { N_("Sort"), "people.set-sort", sort_choices, G_N_ELEMENTS (sort_choices), 0 },
+};
+
 struct _LanyardPeopleSection
 {
   GtkWidget            parent_instance;
@@ -24,11 +101,16 @@ struct _LanyardPeopleSection
   LanyardPeopleCounts  counts;
   GCancellable        *counts_cancellable;
   GCancellable        *demo_cancellable;
+  GCancellable        *facets_cancellable;
+
+  /* The chips and the sort; facility and search are filled in by build_query(). */
+  LanyardPeopleQuery  *filters;
 
   guint                facility_known : 1;   /* set_facility() was called, even with NULL */
   guint                counts_loading : 1;
   guint                creating_demo : 1;
   guint                busy : 1;             /* as last notified */
+  guint                syncing_tiles : 1;
 
   /* Template widgets */
   GtkStack            *stack;
@@ -43,6 +125,13 @@ struct _LanyardPeopleSection
   GtkLabel            *has_access_count_label;
   GtkLabel            *no_access_count_label;
   GtkSearchEntry      *search_entry;
+  GtkFlowBox          *chips_box;
+  struct {
+    GtkMenuButton     *button;
+    GtkListBox        *list;
+  }                    chips[N_CHIPS];
+  GtkToggleButton     *descending_button;
+  GtkButton           *clear_filters_button;
   GtkStack            *list_stack;
   GtkScrolledWindow   *scrolled_window;
   GtkSingleSelection  *selection;
@@ -177,18 +266,6 @@ lanyard_people_section_update_busy (LanyardPeopleSection *self)
     }
 }
 
-static LanyardAccessFilter
-lanyard_people_section_get_access_filter (LanyardPeopleSection *self)
-{
-  if (gtk_toggle_button_get_active (self->has_access_tile))
-    return LANYARD_ACCESS_FILTER_HAS_ACCESS;
-
-  if (gtk_toggle_button_get_active (self->no_access_tile))
-    return LANYARD_ACCESS_FILTER_NO_ACCESS;
-
-  return LANYARD_ACCESS_FILTER_ANY;
-}
-
 /* The search as typed, or NULL when there is none. */
 static char *
 lanyard_people_section_dup_search (LanyardPeopleSection *self)
@@ -200,6 +277,35 @@ lanyard_people_section_dup_search (LanyardPeopleSection *self)
     return NULL;
 
   return g_steal_pointer (&search);
+}
+
+/* The query the search, the tiles and the chips select. */
+static LanyardPeopleQuery *
+lanyard_people_section_build_query (LanyardPeopleSection *self)
+{
+  LanyardPeopleQuery *query = lanyard_people_query_copy (self->filters);
+
+  query->facility_id = self->facility != NULL ? lanyard_facility_get_id (self->facility) : LANYARD_NO_ID;
+  g_free (query->search);
+  query->search = lanyard_people_section_dup_search (self);
+
+  return query;
+}
+
+/* TRUE when the query asks for nothing the stat tiles do not count. */
+static gboolean
+query_is_counted_by_tiles (const LanyardPeopleQuery *query)
+{
+  return query->search == NULL &&
+         query->source == LANYARD_SOURCE_FILTER_ANY &&
+         (query->access == LANYARD_ACCESS_FILTER_ANY ||
+          query->access == LANYARD_ACCESS_FILTER_HAS_ACCESS ||
+          query->access == LANYARD_ACCESS_FILTER_NO_ACCESS) &&
+         query->membership_status == NULL &&
+         query->person_type == NULL &&
+         query->tag == NULL &&
+         query->invitation == LANYARD_INVITATION_FILTER_ANY &&
+         query->adoption == LANYARD_ADOPTION_FILTER_ANY;
 }
 
 static void
@@ -229,9 +335,13 @@ lanyard_people_section_update_list_stack (LanyardPeopleSection *self)
       description = g_strdup_printf (_("Nobody matches “%s”. Search looks at names, phone numbers and email addresses."),
                                      escaped);
     }
+  else if (!query_is_counted_by_tiles (self->filters))
+    {
+      description = g_strdup (_("Nobody matches the chosen filters."));
+    }
   else
     {
-      switch (lanyard_people_section_get_access_filter (self))
+      switch (self->filters->access)
         {
         case LANYARD_ACCESS_FILTER_HAS_ACCESS:
           description = g_strdup (_("No door opens for anybody here: no access rule or grant reaches them."));
@@ -249,22 +359,26 @@ lanyard_people_section_update_list_stack (LanyardPeopleSection *self)
   gtk_stack_set_visible_child_name (self->list_stack, "no-results");
 }
 
-/* Asks the model for the people the search and the active tile select. */
+/* Asks the model for the people the search, the tiles and the chips select. */
 static void
 lanyard_people_section_requery (LanyardPeopleSection *self)
 {
-  g_autoptr(LanyardPeopleQuery) query = NULL;
+  g_autoptr(LanyardPeopleQuery) query = lanyard_people_section_build_query (self);
+  const LanyardPeopleQuery *shown;
   guint64 n_expected = 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), lanyard_people_query_is_filtered (query));
 
   if (self->facility == NULL || self->counts_loading)
     return;
 
-  query = lanyard_people_query_new (lanyard_facility_get_id (self->facility));
-  query->search = lanyard_people_section_dup_search (self);
-  query->access = lanyard_people_section_get_access_filter (self);
+  /* Clearing the search asks twice: now, and when the entry's delay is over. */
+  shown = lanyard_people_model_get_query (self->model);
+  if (shown != NULL && lanyard_people_query_equal (shown, query))
+    return;
 
-  /* Without a search the tiles already say how many rows there are. */
-  if (query->search == NULL)
+  /* Without a search or chips the tiles already say how many rows there are. */
+  if (query_is_counted_by_tiles (query))
     {
       switch (query->access)
         {
@@ -283,6 +397,285 @@ lanyard_people_section_requery (LanyardPeopleSection *self)
   lanyard_people_model_set_query (self->model, query, (guint)MIN (n_expected, G_MAXUINT));
   lanyard_people_section_update_list_stack (self);
   lanyard_people_section_update_busy (self);
+}
+
+/* Chips */
+
+/* What a chip's rows say when they are the chosen one, as their action target. */
+static GVariant *
+lanyard_people_section_get_chip_state (LanyardPeopleSection *self,
+                                       Chip                  chip)
+{
+  const LanyardPeopleQuery *filters = self->filters;
+
+  switch (chip)
+    {
+    case CHIP_SOURCE:
+      return g_variant_new_int32 (filters->source);
+    case CHIP_ACCESS:
+      return g_variant_new_int32 (filters->access);
+    case CHIP_MEMBERSHIP_STATUS:
+      return g_variant_new_string (filters->membership_status != NULL ? filters->membership_status : "");
+    case CHIP_PERSON_TYPE:
+      return g_variant_new_string (filters->person_type != NULL ? filters->person_type : "");
+    case CHIP_TAG:
+      return g_variant_new_string (filters->tag != NULL ? filters->tag : "");
+    case CHIP_INVITATION:
+      return g_variant_new_int32 (filters->invitation);
+    case CHIP_ADOPTION:
+      return g_variant_new_int32 (filters->adoption);
+    case CHIP_SORT:
+      return g_variant_new_int32 (filters->sort);
+    case N_CHIPS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const char *
+chip_choice_label (Chip chip,
+                   int  value)
+{
+  const ChipInfo *info = &chip_info[chip];
+
+  for (guint i = 0; i < info->n_choices; i++)
+    if (info->choices[i].value == value)
+      return _(info->choices[i].label);
+
+  return NULL;
+}
+
+/* Label, highlight, accessible name and the check marks of one chip. */
+static void
+lanyard_people_section_sync_chip (LanyardPeopleSection *self,
+                                  Chip                  chip)
+{
+  const ChipInfo *info = &chip_info[chip];
+  GtkWidget *button = GTK_WIDGET (self->chips[chip].button);
+  g_autoptr(GVariant) state = g_variant_ref_sink (lanyard_people_section_get_chip_state (self, chip));
+  g_autofree char *accessible_label = NULL;
+  const char *value_label;
+  gboolean any;
+
+  if (info->choices != NULL)
+    {
+      int value = g_variant_get_int32 (state);
+
+      value_label = chip_choice_label (chip, value);
+      any = value == info->choices[0].value;
+    }
+  else
+    {
+      value_label = g_variant_get_string (state, NULL);
+      any = *value_label == '\0';
+      if (any)
+        value_label = _("Any");
+    }
+
+  /* The sort always has a value; a filter chip shows its name until one is chosen. */
+  if (chip == CHIP_SORT || !any)
+    gtk_menu_button_set_label (self->chips[chip].button, value_label);
+  else
+    gtk_menu_button_set_label (self->chips[chip].button, _(info->name));
+
+  if (chip != CHIP_SORT && !any)
+    gtk_widget_add_css_class (button, "active");
+  else
+    gtk_widget_remove_css_class (button, "active");
+
+  if (chip == CHIP_SORT)
+    /* Translators: what a screen reader says for the sort button; %s is e.g. "Name" */
+    accessible_label = g_strdup_printf (_("Sort by %s"), value_label);
+  else
+    /* Translators: what a screen reader says for a filter chip, e.g. "Person type: Any" */
+    accessible_label = g_strdup_printf (C_("filter chip", "%s: %s"), _(info->name), value_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
+                                  -1);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->chips[chip].list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GVariant *target;
+      GtkWidget *check;
+
+      if (!GTK_IS_LIST_BOX_ROW (row))
+        continue;
+
+      target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
+      check = g_object_get_data (G_OBJECT (row), "check");
+      gtk_widget_set_opacity (check, target != NULL && g_variant_equal (target, state) ? 1 : 0);
+    }
+}
+
+static void
+lanyard_people_section_sync_chips (LanyardPeopleSection *self)
+{
+  for (Chip chip = 0; chip < N_CHIPS; chip++)
+    lanyard_people_section_sync_chip (self, chip);
+
+  gtk_toggle_button_set_active (self->descending_button, self->filters->descending);
+}
+
+/* The tiles show the Access chip's choice when it is one of theirs. */
+static void
+lanyard_people_section_sync_tiles (LanyardPeopleSection *self)
+{
+  GtkToggleButton *tiles[] = { self->all_tile, self->has_access_tile, self->no_access_tile };
+  GtkToggleButton *active = NULL;
+
+  switch (self->filters->access)
+    {
+    case LANYARD_ACCESS_FILTER_ANY:
+      active = self->all_tile;
+      break;
+    case LANYARD_ACCESS_FILTER_HAS_ACCESS:
+      active = self->has_access_tile;
+      break;
+    case LANYARD_ACCESS_FILTER_NO_ACCESS:
+      active = self->no_access_tile;
+      break;
+    case LANYARD_ACCESS_FILTER_DISABLED:
+    case LANYARD_ACCESS_FILTER_WITHOUT_GRANTS:
+    default:
+      break;
+    }
+
+  self->syncing_tiles = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (tiles); i++)
+    gtk_toggle_button_set_active (tiles[i], tiles[i] == active);
+  self->syncing_tiles = FALSE;
+}
+
+static void
+lanyard_people_section_filters_changed (LanyardPeopleSection *self)
+{
+  lanyard_people_section_sync_chips (self);
+  lanyard_people_section_sync_tiles (self);
+  lanyard_people_section_requery (self);
+}
+
+/* One choice in a chip's popover: its label, how many people have it, a check mark. */
+static void
+lanyard_people_section_add_chip_row (LanyardPeopleSection *self,
+                                     Chip                  chip,
+                                     GVariant             *target,
+                                     const char           *label,
+                                     gint64                count)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *title = gtk_label_new (label);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_box_append (GTK_BOX (box), title);
+
+  if (count >= 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+      g_autofree char *accessible_label = NULL;
+      GtkWidget *count_label = gtk_label_new (text);
+
+      gtk_widget_add_css_class (count_label, "dim-label");
+      gtk_widget_add_css_class (count_label, "numeric");
+      gtk_box_append (GTK_BOX (box), count_label);
+
+      /* Translators: a choice in a filter chip's list; %s is a value such as "Trial", %s a number */
+      accessible_label = g_strdup_printf (ngettext ("%s, %s person", "%s, %s people", (gulong)count),
+                                          label, text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
+                                      -1);
+    }
+  else
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "check", check);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), chip_info[chip].action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), target);
+
+  gtk_list_box_append (self->chips[chip].list, row);
+}
+
+typedef struct {
+  LanyardPeopleSection *self;
+  Chip                  chip;
+} FacetLoad;
+
+static void
+on_facet_values_read_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  FacetLoad *load = user_data;
+  g_autoptr(LanyardPeopleSection) self = load->self;
+  Chip chip = load->chip;
+  g_autoptr(GPtrArray) values = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  g_free (load);
+
+  values = lanyard_store_list_facet_values_finish (LANYARD_STORE (object), result, &error);
+  if (values == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        lanyard_people_section_toast_error (self, error);
+      return;
+    }
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->chips[chip].list))) != NULL)
+    gtk_list_box_remove (self->chips[chip].list, row);
+
+  lanyard_people_section_add_chip_row (self, chip, g_variant_new_string (""), _("Any"), -1);
+  for (guint i = 0; i < values->len; i++)
+    {
+      LanyardFacetValue *value = g_ptr_array_index (values, i);
+
+      lanyard_people_section_add_chip_row (self, chip, g_variant_new_string (value->value), value->value,
+                                           (gint64)MIN (value->count, (guint64)G_MAXINT64));
+    }
+
+  lanyard_people_section_sync_chip (self, chip);
+}
+
+/* The choices of the chips whose values come from the data. */
+static void
+lanyard_people_section_load_facets (LanyardPeopleSection *self)
+{
+  g_cancellable_cancel (self->facets_cancellable);
+  g_clear_object (&self->facets_cancellable);
+
+  if (self->store == NULL || self->facility == NULL)
+    return;
+
+  self->facets_cancellable = g_cancellable_new ();
+
+  for (Chip chip = 0; chip < N_CHIPS; chip++)
+    {
+      FacetLoad *load;
+
+      if (chip_info[chip].choices != NULL)
+        continue;
+
+      load = g_new0 (FacetLoad, 1);
+      load->self = g_object_ref (self);
+      load->chip = chip;
+      lanyard_store_list_facet_values_async (self->store,
+                                             lanyard_facility_get_id (self->facility),
+                                             chip_info[chip].facet,
+                                             self->facets_cancellable,
+                                             on_facet_values_read_cb,
+                                             load);
+    }
 }
 
 static void
@@ -422,6 +815,8 @@ lanyard_people_section_reload (LanyardPeopleSection *self)
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "people") != 0)
         gtk_stack_set_visible_child_name (self->stack, "loading");
 
+      lanyard_people_section_load_facets (self);
+
       self->counts_loading = TRUE;
       self->counts_cancellable = g_cancellable_new ();
       lanyard_store_count_people_async (self->store,
@@ -441,8 +836,33 @@ on_tile_toggled_cb (GtkToggleButton      *tile,
                     LanyardPeopleSection *self)
 {
   /* The tiles are a group: only the one switched on says what to show. */
-  if (gtk_toggle_button_get_active (tile))
-    lanyard_people_section_requery (self);
+  if (self->syncing_tiles || !gtk_toggle_button_get_active (tile))
+    return;
+
+  if (tile == self->has_access_tile)
+    self->filters->access = LANYARD_ACCESS_FILTER_HAS_ACCESS;
+  else if (tile == self->no_access_tile)
+    self->filters->access = LANYARD_ACCESS_FILTER_NO_ACCESS;
+  else
+    self->filters->access = LANYARD_ACCESS_FILTER_ANY;
+
+  /* A tile counts the whole facility, so it also shows every source. */
+  self->filters->source = LANYARD_SOURCE_FILTER_ANY;
+
+  lanyard_people_section_filters_changed (self);
+}
+
+static void
+on_descending_button_toggled_cb (LanyardPeopleSection *self,
+                                 GtkToggleButton      *button)
+{
+  gboolean descending = gtk_toggle_button_get_active (button);
+
+  if (self->filters->descending == descending)
+    return;
+
+  self->filters->descending = descending;
+  lanyard_people_section_filters_changed (self);
 }
 
 static void
@@ -553,6 +973,83 @@ people_create_demo_action (GtkWidget  *widget,
   create_demo_facility_async (self, self->demo_cancellable, on_demo_facility_created_cb, NULL);
 }
 
+static void
+set_filter_string (char     **field,
+                   GVariant  *param)
+{
+  const char *value = g_variant_get_string (param, NULL);
+
+  g_free (*field);
+  *field = *value != '\0' ? g_strdup (value) : NULL;
+}
+
+/* A row of a chip's popover was chosen. */
+static void
+people_set_chip_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+  LanyardPeopleQuery *filters = self->filters;
+  Chip chip;
+
+  for (chip = 0; chip < N_CHIPS; chip++)
+    if (g_str_equal (chip_info[chip].action, action_name))
+      break;
+  g_assert (chip < N_CHIPS);
+
+  /* Only values the chip offers. */
+  if (chip_info[chip].choices != NULL && chip_choice_label (chip, g_variant_get_int32 (param)) == NULL)
+    return;
+
+  switch (chip)
+    {
+    case CHIP_SOURCE:
+      filters->source = g_variant_get_int32 (param);
+      break;
+    case CHIP_ACCESS:
+      filters->access = g_variant_get_int32 (param);
+      break;
+    case CHIP_MEMBERSHIP_STATUS:
+      set_filter_string (&filters->membership_status, param);
+      break;
+    case CHIP_PERSON_TYPE:
+      set_filter_string (&filters->person_type, param);
+      break;
+    case CHIP_TAG:
+      set_filter_string (&filters->tag, param);
+      break;
+    case CHIP_INVITATION:
+      filters->invitation = g_variant_get_int32 (param);
+      break;
+    case CHIP_ADOPTION:
+      filters->adoption = g_variant_get_int32 (param);
+      break;
+    case CHIP_SORT:
+      filters->sort = g_variant_get_int32 (param);
+      break;
+    case N_CHIPS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  gtk_menu_button_popdown (self->chips[chip].button);
+  lanyard_people_section_filters_changed (self);
+}
+
+static void
+people_clear_filters_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+
+  /* Keeps the sort. */
+  lanyard_people_query_clear_filters (self->filters);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  lanyard_people_section_filters_changed (self);
+}
+
 /* GObject */
 
 static void
@@ -563,8 +1060,10 @@ lanyard_people_section_dispose (GObject *object)
 
   g_cancellable_cancel (self->counts_cancellable);
   g_cancellable_cancel (self->demo_cancellable);
+  g_cancellable_cancel (self->facets_cancellable);
   g_clear_object (&self->counts_cancellable);
   g_clear_object (&self->demo_cancellable);
+  g_clear_object (&self->facets_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_PEOPLE_SECTION);
   /* dispose_template() only takes the children bound to fields. */
@@ -581,6 +1080,7 @@ lanyard_people_section_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->facility);
+  g_clear_pointer (&self->filters, lanyard_people_query_free);
 
   G_OBJECT_CLASS (lanyard_people_section_parent_class)->dispose (object);
 }
@@ -678,6 +1178,9 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, has_access_count_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, no_access_count_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, chips_box);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, descending_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, clear_filters_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection);
@@ -685,17 +1188,63 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_tile_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_descending_button_toggled_cb);
+
+  {
+    static const char * const ids[N_CHIPS][2] = {
+      [CHIP_SOURCE] = { "source_chip", "source_list" },
+      [CHIP_ACCESS] = { "access_chip", "access_list" },
+      [CHIP_MEMBERSHIP_STATUS] = { "membership_status_chip", "membership_status_list" },
+      [CHIP_PERSON_TYPE] = { "person_type_chip", "person_type_list" },
+      [CHIP_TAG] = { "tag_chip", "tag_list" },
+      [CHIP_INVITATION] = { "invitation_chip", "invitation_list" },
+      [CHIP_ADOPTION] = { "adoption_chip", "adoption_list" },
+      [CHIP_SORT] = { "sort_button", "sort_list" },
+    };
+
+    for (Chip chip = 0; chip < N_CHIPS; chip++)
+      {
+        gtk_widget_class_bind_template_child_full (widget_class, ids[chip][0], FALSE,
+                                                   G_STRUCT_OFFSET (LanyardPeopleSection, chips[chip].button));
+        gtk_widget_class_bind_template_child_full (widget_class, ids[chip][1], FALSE,
+                                                   G_STRUCT_OFFSET (LanyardPeopleSection, chips[chip].list));
+        gtk_widget_class_install_action (widget_class, chip_info[chip].action,
+                                         chip_info[chip].choices != NULL ? "i" : "s",
+                                         people_set_chip_action);
+      }
+  }
 
   gtk_widget_class_install_action (widget_class, "people.reload", NULL, people_reload_action);
   gtk_widget_class_install_action (widget_class, "people.create-demo", NULL, people_create_demo_action);
+  gtk_widget_class_install_action (widget_class, "people.clear-filters", NULL, people_clear_filters_action);
 }
 
 static void
 lanyard_people_section_init (LanyardPeopleSection *self)
 {
   self->busy = TRUE;
+  self->filters = lanyard_people_query_new (LANYARD_NO_ID);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The chips are the stops for the keyboard, not the flow box's cells. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+
+  for (Chip chip = 0; chip < N_CHIPS; chip++)
+    {
+      const ChipInfo *info = &chip_info[chip];
+
+      if (info->choices != NULL)
+        for (guint i = 0; i < info->n_choices; i++)
+          lanyard_people_section_add_chip_row (self, chip, g_variant_new_int32 (info->choices[i].value),
+                                               _(info->choices[i].label), -1);
+      else
+        lanyard_people_section_add_chip_row (self, chip, g_variant_new_string (""), _("Any"), -1);
+    }
+  lanyard_people_section_sync_chips (self);
 
   /* Typing anywhere in the section goes to the search. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
@@ -778,6 +1327,14 @@ lanyard_people_section_set_facility (LanyardPeopleSection *self,
 
   changed = g_set_object (&self->facility, facility);
   self->facility_known = TRUE;
+
+  /* Another facility has other values: start it unfiltered, in the same order. */
+  if (changed)
+    {
+      lanyard_people_query_clear_filters (self->filters);
+      lanyard_people_section_sync_chips (self);
+      lanyard_people_section_sync_tiles (self);
+    }
 
   lanyard_people_section_reload (self);
 
