@@ -77,6 +77,60 @@ test_person_normalize_errors (void)
     }
 }
 
+/* The field checks forms run as the user types agree with the whole-person rules. */
+static void
+test_person_check_field (void)
+{
+  static const struct {
+    LanyardPersonField field;
+    const char *text;
+    const char *value;      /* expected stored value; NULL: empty */
+    const char *fragment;   /* non-NULL: an error naming this */
+  } cases[] = {
+    { LANYARD_PERSON_FIELD_FIRST_NAME, "  Ana ", "Ana", NULL },
+    { LANYARD_PERSON_FIELD_FIRST_NAME, "   ", NULL, "First name" },
+    { LANYARD_PERSON_FIELD_LAST_NAME, NULL, NULL, "Last name" },
+    { LANYARD_PERSON_FIELD_PHONE, "0151 2345 6789", "+4915123456789", NULL },
+    { LANYARD_PERSON_FIELD_PHONE, "  ", NULL, NULL },
+    { LANYARD_PERSON_FIELD_PHONE, "123", NULL, "123" },
+    { LANYARD_PERSON_FIELD_EMAIL, " Ana@Example.org ", "Ana@Example.org", NULL },
+    { LANYARD_PERSON_FIELD_EMAIL, "", NULL, NULL },
+    { LANYARD_PERSON_FIELD_EMAIL, "ana@", NULL, "ana@" },
+    { LANYARD_PERSON_FIELD_PERSON_TYPE, " Gold ", "Gold", NULL },
+    { LANYARD_PERSON_FIELD_MEMBERSHIP_STATUS, "", NULL, NULL },
+    { LANYARD_PERSON_FIELD_NOTES, "Key card at the desk", "Key card at the desk", NULL },
+  };
+  g_autofree char *long_notes = g_strnfill (LANYARD_NOTES_MAX_CHARS + 1, 'x');
+  g_autofree char *value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = NULL;
+      g_autoptr(GError) case_error = NULL;
+      gboolean ok = lanyard_person_check_field (cases[i].field, cases[i].text, "DE", &got, &case_error);
+
+      if (cases[i].fragment != NULL)
+        {
+          g_assert_false (ok);
+          g_assert_null (got);
+          g_assert_error (case_error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
+          if (strstr (case_error->message, cases[i].fragment) == NULL)
+            g_error ("case %u: “%s” lacks “%s”", i, case_error->message, cases[i].fragment);
+        }
+      else
+        {
+          g_assert_no_error (case_error);
+          g_assert_true (ok);
+          g_assert_cmpstr (got, ==, cases[i].value);
+        }
+    }
+
+  g_assert_false (lanyard_person_check_field (LANYARD_PERSON_FIELD_NOTES, long_notes, "DE", &value, &error));
+  g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2001"));
+}
+
 static void
 test_person_copy_and_tags (void)
 {
@@ -206,6 +260,7 @@ main (int   argc,
 
   g_test_add_func ("/core/model/person/normalize", test_person_normalize);
   g_test_add_func ("/core/model/person/normalize-errors", test_person_normalize_errors);
+  g_test_add_func ("/core/model/person/check-field", test_person_check_field);
   g_test_add_func ("/core/model/person/copy-and-tags", test_person_copy_and_tags);
   g_test_add_func ("/core/model/person/notify", test_person_notify_only_on_change);
   g_test_add_func ("/core/model/people-query", test_people_query);

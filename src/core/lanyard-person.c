@@ -1358,83 +1358,144 @@ normalize_optional (char       **field,
 }
 
 gboolean
+lanyard_person_check_field (LanyardPersonField   field,
+                            const char          *text,
+                            const char          *default_region,
+                            char               **out_value,
+                            GError             **error)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (out_value != NULL, FALSE);
+
+  *out_value = NULL;
+
+  switch (field)
+    {
+    case LANYARD_PERSON_FIELD_FIRST_NAME:
+      if (!(value = lanyard_name_normalize (text, _("First name"), error)))
+        return FALSE;
+      break;
+
+    case LANYARD_PERSON_FIELD_LAST_NAME:
+      if (!(value = lanyard_name_normalize (text, _("Last name"), error)))
+        return FALSE;
+      break;
+
+    case LANYARD_PERSON_FIELD_PHONE:
+    case LANYARD_PERSON_FIELD_EMAIL:
+      value = g_strstrip (g_strdup (text != NULL ? text : ""));
+      if (*value == '\0')
+        return TRUE;
+      else
+        {
+          char *normal = field == LANYARD_PERSON_FIELD_PHONE
+                         ? lanyard_phone_normalize (value, default_region, error)
+                         : lanyard_email_normalize (value, error);
+
+          g_free (value);
+          if (!(value = normal))
+            return FALSE;
+        }
+      break;
+
+    case LANYARD_PERSON_FIELD_NOTES:
+      value = g_strdup (text);
+      /* Say how long the notes are, not just that they are too long. */
+      if (value != NULL && g_utf8_validate (value, -1, NULL) &&
+          g_utf8_strlen (value, -1) > LANYARD_NOTES_MAX_CHARS)
+        {
+          g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                       _("Notes are limited to %d characters; these have %ld"),
+                       LANYARD_NOTES_MAX_CHARS, g_utf8_strlen (value, -1));
+          return FALSE;
+        }
+      if (!normalize_optional (&value, LANYARD_NOTES_MAX_CHARS, _("Notes"), error))
+        return FALSE;
+      break;
+
+    case LANYARD_PERSON_FIELD_PERSON_TYPE:
+      value = g_strdup (text);
+      if (!normalize_optional (&value, 100, _("Person type"), error))
+        return FALSE;
+      break;
+
+    case LANYARD_PERSON_FIELD_MEMBERSHIP_STATUS:
+      value = g_strdup (text);
+      if (!normalize_optional (&value, 100, _("Membership status"), error))
+        return FALSE;
+      break;
+
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+
+  *out_value = g_steal_pointer (&value);
+  return TRUE;
+}
+
+gboolean
 lanyard_person_normalize (LanyardPerson  *self,
                           const char     *default_region,
                           GError        **error)
 {
-  g_autofree char *first = NULL;
-  g_autofree char *last = NULL;
-  g_autofree char *phone = NULL;
-  g_autofree char *email = NULL;
+  static const struct {
+    LanyardPersonField field;
+    gsize              offset;
+  } checked[] = {
+    { LANYARD_PERSON_FIELD_FIRST_NAME, G_STRUCT_OFFSET (LanyardPerson, first_name) },
+    { LANYARD_PERSON_FIELD_LAST_NAME, G_STRUCT_OFFSET (LanyardPerson, last_name) },
+    { LANYARD_PERSON_FIELD_PHONE, G_STRUCT_OFFSET (LanyardPerson, phone) },
+    { LANYARD_PERSON_FIELD_EMAIL, G_STRUCT_OFFSET (LanyardPerson, email) },
+    { LANYARD_PERSON_FIELD_NOTES, G_STRUCT_OFFSET (LanyardPerson, notes) },
+    { LANYARD_PERSON_FIELD_PERSON_TYPE, G_STRUCT_OFFSET (LanyardPerson, person_type) },
+    { LANYARD_PERSON_FIELD_MEMBERSHIP_STATUS, G_STRUCT_OFFSET (LanyardPerson, membership_status) },
+  };
+  char *values[G_N_ELEMENTS (checked)] = { NULL, };
   g_auto(GStrv) synced = NULL;
   g_auto(GStrv) custom = NULL;
-  g_autofree char *notes = NULL;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (LANYARD_IS_PERSON (self), FALSE);
 
-  if (!(first = lanyard_name_normalize (self->first_name, _("First name"), error)))
-    return FALSE;
-  if (!(last = lanyard_name_normalize (self->last_name, _("Last name"), error)))
-    return FALSE;
-
-  if (lanyard_nullify (self->phone) && (phone = g_strstrip (g_strdup (self->phone)))[0] != '\0')
+  for (guint i = 0; ok && i < G_N_ELEMENTS (checked); i++)
     {
-      char *e164 = lanyard_phone_normalize (phone, default_region, error);
+      const char *text = G_STRUCT_MEMBER (char *, self, checked[i].offset);
 
-      if (e164 == NULL)
-        return FALSE;
-      g_free (phone);
-      phone = e164;
+      ok = lanyard_person_check_field (checked[i].field, text, default_region, &values[i], error);
     }
-  else
-    g_clear_pointer (&phone, g_free);
 
-  if (lanyard_nullify (self->email) && (email = g_strstrip (g_strdup (self->email)))[0] != '\0')
-    {
-      char *normal = lanyard_email_normalize (email, error);
-
-      if (normal == NULL)
-        return FALSE;
-      g_free (email);
-      email = normal;
-    }
-  else
-    g_clear_pointer (&email, g_free);
-
-  if (phone == NULL && email == NULL)
+  if (ok && values[2] == NULL && values[3] == NULL)
     {
       g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
                            _("A mobile phone or an email address is required: it is how the person signs in to the app"));
-      return FALSE;
+      ok = FALSE;
     }
 
-  notes = g_strdup (self->notes);
-  if (notes != NULL && g_utf8_validate (notes, -1, NULL) && g_utf8_strlen (notes, -1) > LANYARD_NOTES_MAX_CHARS)
+  ok = ok &&
+       normalize_optional (&self->app_message, 500, _("App message"), error) &&
+       normalize_optional (&self->source_name, 200, _("Source name"), error) &&
+       normalize_optional (&self->external_id, 200, _("External ID"), error) &&
+       normalize_optional (&self->cv_id, 200, _("Computer vision ID"), error);
+
+  if (ok)
     {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("Notes are limited to %d characters; these have %ld"),
-                   LANYARD_NOTES_MAX_CHARS, g_utf8_strlen (notes, -1));
-      return FALSE;
+      synced = clean_tags (self->synced_tags);
+      custom = clean_tags (self->custom_tags);
+
+      lanyard_person_set_first_name (self, values[0]);
+      lanyard_person_set_last_name (self, values[1]);
+      lanyard_person_set_phone (self, values[2]);
+      lanyard_person_set_email (self, values[3]);
+      lanyard_person_set_notes (self, values[4]);
+      lanyard_person_set_person_type (self, values[5]);
+      lanyard_person_set_membership_status (self, values[6]);
+      lanyard_person_set_synced_tags (self, (const char * const *)synced);
+      lanyard_person_set_custom_tags (self, (const char * const *)custom);
     }
-  if (!normalize_optional (&notes, LANYARD_NOTES_MAX_CHARS, _("Notes"), error) ||
-      !normalize_optional (&self->person_type, 100, _("Person type"), error) ||
-      !normalize_optional (&self->membership_status, 100, _("Membership status"), error) ||
-      !normalize_optional (&self->app_message, 500, _("App message"), error) ||
-      !normalize_optional (&self->source_name, 200, _("Source name"), error) ||
-      !normalize_optional (&self->external_id, 200, _("External ID"), error) ||
-      !normalize_optional (&self->cv_id, 200, _("Computer vision ID"), error))
-    return FALSE;
 
-  synced = clean_tags (self->synced_tags);
-  custom = clean_tags (self->custom_tags);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_free (values[i]);
 
-  lanyard_person_set_first_name (self, first);
-  lanyard_person_set_last_name (self, last);
-  lanyard_person_set_phone (self, phone);
-  lanyard_person_set_email (self, email);
-  lanyard_person_set_notes (self, notes);
-  lanyard_person_set_synced_tags (self, (const char * const *)synced);
-  lanyard_person_set_custom_tags (self, (const char * const *)custom);
-
-  return TRUE;
+  return ok;
 }

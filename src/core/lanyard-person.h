@@ -90,6 +90,19 @@ char **lanyard_person_dup_all_tags (LanyardPerson *self);
  * empty strings become NULL. On the first problem returns FALSE with
  * LANYARD_STORE_ERROR_INVALID and a message that names the field.
  */
+/*
+ * Checks one field as typed, by the rules lanyard_person_normalize()
+ * applies to it, so that forms can say what is wrong while the user types.
+ * On success stores in @out_value the value as it would be saved (trimmed;
+ * the phone in E.164) or NULL for an empty optional field. The rule that
+ * needs two fields — a phone or an email — is not checked here.
+ */
+gboolean lanyard_person_check_field (LanyardPersonField  field,
+                                     const char         *text,
+                                     const char         *default_region,
+                                     char              **out_value,
+                                     GError            **error);
+
 gboolean lanyard_person_normalize (LanyardPerson *self,
                                    const char    *default_region,
                                    GError       **error);

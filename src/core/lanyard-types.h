@@ -24,6 +24,17 @@ typedef enum {
   LANYARD_MESSAGE_SEVERITY_CRITICAL,
 } LanyardMessageSeverity;
 
+/* The fields of a person that are typed in, as lanyard_person_check_field() checks them. */
+typedef enum {
+  LANYARD_PERSON_FIELD_FIRST_NAME,
+  LANYARD_PERSON_FIELD_LAST_NAME,
+  LANYARD_PERSON_FIELD_PHONE,
+  LANYARD_PERSON_FIELD_EMAIL,
+  LANYARD_PERSON_FIELD_PERSON_TYPE,
+  LANYARD_PERSON_FIELD_MEMBERSHIP_STATUS,
+  LANYARD_PERSON_FIELD_NOTES,
+} LanyardPersonField;
+
 /* What a per-person grant covers. */
 typedef enum {
   LANYARD_GRANT_FACILITY,
