@@ -53,6 +53,10 @@ struct _LanyardSqliteStore
   /* Rows a dense search walks per call (SCAN_BUDGET; smaller in tests). */
   guint       scan_budget;
 
+  /* The phone-region setting, kept at hand for forms; guarded by region_lock. */
+  char       *phone_region;
+  GMutex      region_lock;
+
   /* facility id → PolicyCacheEntry, guarded by policy_lock */
   GHashTable *policies;
   GMutex      policy_lock;
@@ -4913,11 +4917,35 @@ lanyard_sqlite_store_dup_phone_region (LanyardSqliteStore *self)
 
   g_return_val_if_fail (LANYARD_IS_SQLITE_STORE (self), NULL);
 
-  g_mutex_lock (&self->reader.lock);
-  region = read_setting (&self->reader, "phone-region");
-  g_mutex_unlock (&self->reader.lock);
+  g_mutex_lock (&self->region_lock);
+  if (self->phone_region == NULL)
+    {
+      g_mutex_unlock (&self->region_lock);
 
-  return region ? region : region_from_locale ();
+      /* Read outside region_lock: a long read may hold the reader. */
+      g_mutex_lock (&self->reader.lock);
+      region = read_setting (&self->reader, "phone-region");
+      g_mutex_unlock (&self->reader.lock);
+      if (region == NULL)
+        region = region_from_locale ();
+
+      g_mutex_lock (&self->region_lock);
+      if (self->phone_region == NULL)
+        self->phone_region = g_strdup (region);
+      g_mutex_unlock (&self->region_lock);
+
+      return region;
+    }
+  region = g_strdup (self->phone_region);
+  g_mutex_unlock (&self->region_lock);
+
+  return region;
+}
+
+static char *
+lanyard_sqlite_store_iface_dup_phone_region (LanyardStore *store)
+{
+  return lanyard_sqlite_store_dup_phone_region (LANYARD_SQLITE_STORE (store));
 }
 
 gboolean
@@ -4959,6 +4987,11 @@ lanyard_sqlite_store_set_phone_region (LanyardSqliteStore  *self,
       !audit (self, "settings.update", 0, "settings", 0, "phone-region", changes, error) ||
       !commit_write (&self->writer, error))
     goto failed;
+
+  g_mutex_lock (&self->region_lock);
+  g_free (self->phone_region);
+  self->phone_region = g_steal_pointer (&upper);
+  g_mutex_unlock (&self->region_lock);
 
   return TRUE;
 
@@ -5123,6 +5156,8 @@ lanyard_sqlite_store_finalize (GObject *object)
   conn_clear (&self->writer);
   g_clear_pointer (&self->policies, g_hash_table_unref);
   g_mutex_clear (&self->policy_lock);
+  g_mutex_clear (&self->region_lock);
+  g_free (self->phone_region);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->migration_backup, g_free);
@@ -5204,6 +5239,7 @@ lanyard_sqlite_store_init (LanyardSqliteStore *self)
   conn_init (&self->writer);
   conn_init (&self->reader);
   g_mutex_init (&self->policy_lock);
+  g_mutex_init (&self->region_lock);
   self->policies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, policy_cache_entry_free);
   self->actor = g_strdup (g_get_user_name ());
   self->scan_budget = SCAN_BUDGET;
@@ -5246,4 +5282,5 @@ lanyard_sqlite_store_iface_init (LanyardStoreInterface *iface)
   iface->set_grants = lanyard_sqlite_store_set_grants;
   iface->decide = lanyard_sqlite_store_decide;
   iface->list_audit = lanyard_sqlite_store_list_audit;
+  iface->dup_phone_region = lanyard_sqlite_store_iface_dup_phone_region;
 }

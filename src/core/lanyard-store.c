@@ -430,6 +430,14 @@ lanyard_store_list_audit (LanyardStore *self,
   return LANYARD_STORE_GET_IFACE (self)->list_audit (self, query, cancellable, error);
 }
 
+char *
+lanyard_store_dup_phone_region (LanyardStore *self)
+{
+  g_return_val_if_fail (LANYARD_IS_STORE (self), NULL);
+
+  return LANYARD_STORE_GET_IFACE (self)->dup_phone_region (self);
+}
+
 /*
  * Asynchronous calls. Each public _async() packs its arguments into a
  * StoreCall and runs the blocking vfunc in GTask's thread pool; _finish()

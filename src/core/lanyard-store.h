@@ -192,8 +192,11 @@ struct _LanyardStoreInterface
                                                  GCancellable              *cancellable,
                                                  GError                   **error);
 
+  /* Settings */
+  char                 *(*dup_phone_region)     (LanyardStore              *self);
+
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* Blocking calls: for the CLI, the server's worker threads and tests. */
@@ -308,6 +311,11 @@ GPtrArray             *lanyard_store_list_audit         (LanyardStore           
                                                          const LanyardAuditQuery   *query,
                                                          GCancellable              *cancellable,
                                                          GError                   **error);
+/*
+ * The region (ISO 3166 code) phone numbers typed without a country code are
+ * read in. Cheap enough for the main thread: stores keep it at hand.
+ */
+char                  *lanyard_store_dup_phone_region   (LanyardStore              *self);
 
 /*
  * Asynchronous calls: for the app's main thread. Each runs the blocking call
