@@ -8,6 +8,7 @@
 #include "lanyard-people-model.h"
 #include "lanyard-person-row.h"
 #include "lanyard-test-utils.h"
+#include "lanyard-widget-test-utils.h"
 #include "lanyard-window.h"
 
 /*
@@ -67,70 +68,12 @@ fixture_tear_down (Fixture       *fixture,
 
 /* Helpers */
 
-static gboolean
-on_wake_up_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @done says so, failing after a generous time. */
-static void
-wait_for (gboolean    (*done) (gpointer data),
-          gpointer      data,
-          const char   *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint wake_up = g_timeout_add (20, on_wake_up_cb, NULL);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_up);
-}
-
-static void
-wait_ms (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GObject *
-find_by_id (GtkWidget  *widget,
-            const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return G_OBJECT (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GObject *found = find_by_id (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static gpointer
 get_widget (Fixture    *fixture,
             const char *id)
 {
-  GObject *object = find_by_id (GTK_WIDGET (fixture->window), id);
-
-  if (object == NULL)
-    g_error ("The window has no widget with id “%s”", id);
-
-  return object;
+  return lanyard_test_get_widget (GTK_WIDGET (fixture->window), id);
 }
 
 static LanyardPeopleModel *
@@ -146,19 +89,7 @@ static void
 maybe_screenshot (Fixture    *fixture,
                   const char *name)
 {
-  const char *dir = g_getenv ("LANYARD_TEST_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-
-  /* Let transitions end and rows be drawn. */
-  wait_ms (500);
-  path = g_build_filename (dir, name, NULL);
-  lanyard_window_save_screenshot (fixture->window, path, &error);
-  g_assert_no_error (error);
-  g_test_message ("Saved %s", path);
+  lanyard_test_maybe_screenshot (GTK_WIDGET (fixture->window), name);
 }
 
 static gboolean
@@ -174,7 +105,7 @@ open_window (Fixture *fixture)
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 740);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  wait_for (window_is_settled, fixture->window, "the window to show what it read");
+  lanyard_test_wait_for (window_is_settled, fixture->window, "the window to show what it read");
 }
 
 /* TRUE once the list shows at least one row of a fetched page. */
@@ -234,7 +165,7 @@ search_for (GtkEditable        *search_entry,
   SearchWait wait = { model, *text != '\0' ? text : NULL };
 
   gtk_editable_set_text (search_entry, text);
-  wait_for (search_is_shown, &wait, "the search to be shown");
+  lanyard_test_wait_for (search_is_shown, &wait, "the search to be shown");
 }
 
 static gboolean
@@ -293,7 +224,7 @@ assert_model_matches_store (Fixture            *fixture,
   g_autoptr(GArray) expected = query_ids (LANYARD_STORE (fixture->store), lanyard_people_model_get_query (model));
   guint n;
 
-  wait_for (model_complete, model, "every page of the list");
+  lanyard_test_wait_for (model_complete, model, "every page of the list");
 
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n, ==, expected->len);
@@ -328,7 +259,7 @@ test_tiles_and_rows (Fixture       *fixture,
   LanyardPeopleModel *model;
 
   open_window (fixture);
-  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
   maybe_screenshot (fixture, "test-people.png");
 
   lanyard_store_count_people (LANYARD_STORE (fixture->store), fixture->facility_id, &counts, NULL, &error);
@@ -360,7 +291,7 @@ test_search (Fixture       *fixture,
   guint n;
 
   open_window (fixture);
-  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
 
   model = get_people_model (fixture);
   search_entry = get_widget (fixture, "search_entry");
@@ -387,7 +318,7 @@ test_search (Fixture       *fixture,
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n, >=, 1);
   g_assert_cmpuint (n, <, LANYARD_PEOPLE_MODEL_PAGE_SIZE);
-  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the rows of the narrow search");
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the rows of the narrow search");
   maybe_screenshot (fixture, "test-search-narrow.png");
 
   /* Nobody: the list makes way for a "no matches" page. */
@@ -417,7 +348,7 @@ test_access_tiles (Fixture       *fixture,
   g_assert_cmpuint (counts.no_access, >, 0);
 
   open_window (fixture);
-  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
 
   model = get_people_model (fixture);
   all_tile = get_widget (fixture, "all_tile");
@@ -428,7 +359,7 @@ test_access_tiles (Fixture       *fixture,
   g_assert_true (gtk_toggle_button_get_active (no_access_tile));
   g_assert_false (gtk_toggle_button_get_active (all_tile));
 
-  wait_for (model_settled, model, "the people without access");
+  lanyard_test_wait_for (model_settled, model, "the people without access");
   g_assert_cmpint (lanyard_people_model_get_query (model)->access, ==, LANYARD_ACCESS_FILTER_NO_ACCESS);
   assert_model_matches_store (fixture, model);
 
@@ -499,7 +430,7 @@ test_filter_chips (Fixture       *fixture,
   guint n;
 
   open_window (fixture);
-  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
 
   model = get_people_model (fixture);
   person_type_chip = get_widget (fixture, "person_type_chip");
@@ -510,15 +441,15 @@ test_filter_chips (Fixture       *fixture,
 
   /* The chip lists the person types of the data; choosing one filters the list. */
   gtk_menu_button_popup (person_type_chip);
-  person_type_list = GTK_LIST_BOX (find_by_id (GTK_WIDGET (gtk_menu_button_get_popover (person_type_chip)),
+  person_type_list = GTK_LIST_BOX (lanyard_test_find_by_id (GTK_WIDGET (gtk_menu_button_get_popover (person_type_chip)),
                                                "person_type_list"));
   g_assert_nonnull (person_type_list);
-  wait_for (trial_row_is_listed, person_type_list, "the person types");
+  lanyard_test_wait_for (trial_row_is_listed, person_type_list, "the person types");
   row = find_chip_row (person_type_list, "Trial");
   g_assert_true (gtk_widget_activate (row));
 
   wait = (PersonTypeWait) { model, "Trial" };
-  wait_for (person_type_is_shown, &wait, "the trial members");
+  lanyard_test_wait_for (person_type_is_shown, &wait, "the trial members");
   assert_model_matches_store (fixture, model);
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n, >, 0);
@@ -531,7 +462,7 @@ test_filter_chips (Fixture       *fixture,
   /* Clear filters: everyone again. */
   g_signal_emit_by_name (clear_button, "clicked");
   wait = (PersonTypeWait) { model, NULL };
-  wait_for (person_type_is_shown, &wait, "everyone");
+  lanyard_test_wait_for (person_type_is_shown, &wait, "everyone");
   assert_model_matches_store (fixture, model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_PEOPLE);
   g_assert_false (lanyard_people_query_is_filtered (lanyard_people_model_get_query (model)));
@@ -544,7 +475,7 @@ test_filter_chips (Fixture       *fixture,
                                              LANYARD_SOURCE_FILTER_CCTV));
   g_assert_cmpint (lanyard_people_model_get_query (model)->source, ==, LANYARD_SOURCE_FILTER_CCTV);
   g_signal_emit_by_name (get_widget (fixture, "no_access_tile"), "clicked");
-  wait_for (model_settled, model, "the people without access");
+  lanyard_test_wait_for (model_settled, model, "the people without access");
   g_assert_cmpint (lanyard_people_model_get_query (model)->source, ==, LANYARD_SOURCE_FILTER_ANY);
   g_assert_cmpint (lanyard_people_model_get_query (model)->access, ==, LANYARD_ACCESS_FILTER_NO_ACCESS);
   g_assert_cmpstr (gtk_menu_button_get_label (access_chip), ==, "No access");
@@ -580,7 +511,7 @@ test_empty_database (Fixture       *fixture,
   section = get_widget (fixture, "people_section");
   g_assert_true (gtk_widget_activate_action (section, "people.create-demo", NULL));
   g_assert_true (lanyard_window_get_busy (fixture->window));
-  wait_for (facility_has_people, fixture, "the demo facility");
+  lanyard_test_wait_for (facility_has_people, fixture, "the demo facility");
 
   facilities = lanyard_store_list_facilities (LANYARD_STORE (fixture->store), NULL, &error);
   g_assert_no_error (error);
@@ -593,7 +524,7 @@ test_empty_database (Fixture       *fixture,
   assert_count_label (fixture, "all_count_label", counts.all);
   assert_count_label (fixture, "has_access_count_label", counts.has_access);
 
-  wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the demo's rows");
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the demo's rows");
   maybe_screenshot (fixture, "test-demo-created.png");
 }
 
@@ -603,7 +534,7 @@ test_open_error (void)
   g_autoptr(GError) error = g_error_new_literal (LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAVAILABLE,
                                                  "“/nowhere/x.db” is not a Lanyard database");
   LanyardWindow *window = lanyard_window_new_for_error (NULL, "/nowhere/x.db", error);
-  AdwStatusPage *status_page = ADW_STATUS_PAGE (find_by_id (GTK_WIDGET (window), "open_error_status_page"));
+  AdwStatusPage *status_page = ADW_STATUS_PAGE (lanyard_test_find_by_id (GTK_WIDGET (window), "open_error_status_page"));
 
   g_assert_false (lanyard_window_get_busy (window));
   g_assert_nonnull (status_page);
@@ -648,7 +579,7 @@ test_model_expected_counts (Fixture       *fixture,
 
       lanyard_people_model_set_query (model, query, expectations[i]);
       g_assert_true (lanyard_people_model_get_loading (model));
-      wait_for (model_settled, model, "the first page");
+      lanyard_test_wait_for (model_settled, model, "the first page");
 
       /* Until the last page is in, the model has the count it was told, or what it holds. */
       g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==,
@@ -678,24 +609,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_message ("No display: skipping the window tests");
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-
-  /* What AdwApplication does for the app: its style sheet, for faithful screenshots. */
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (provider, "/app/lanyard/Lanyard/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  if (!lanyard_test_init_widgets (&argc, &argv))
+    return 0;
 
   g_test_add ("/app/window/people/tiles-and-rows", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_tiles_and_rows, fixture_tear_down);
