@@ -97,23 +97,15 @@ lanyard_test_get_widget (GtkWidget  *widget,
 }
 
 void
-lanyard_test_maybe_screenshot (GtkWidget  *widget,
-                               const char *name)
+lanyard_test_save_screenshot (GtkWidget  *widget,
+                              const char *path)
 {
-  const char *dir = g_getenv ("LANYARD_TEST_SCREENSHOTS");
   GtkRoot *root = gtk_widget_get_root (widget);
   int width, height;
-  g_autofree char *path = NULL;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot;
-
-  if (dir == NULL)
-    return;
-
-  /* Let transitions end and rows be drawn. */
-  lanyard_test_wait_ms (500);
 
   g_assert_nonnull (root);
   width = gtk_widget_get_width (GTK_WIDGET (root));
@@ -126,7 +118,23 @@ lanyard_test_maybe_screenshot (GtkWidget  *widget,
 
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (root)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Saved %s", path);
+}
+
+void
+lanyard_test_maybe_screenshot (GtkWidget  *widget,
+                               const char *name)
+{
+  const char *dir = g_getenv ("LANYARD_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+
+  /* Let transitions end and rows be drawn. */
+  lanyard_test_wait_ms (500);
+
+  path = g_build_filename (dir, name, NULL);
+  lanyard_test_save_screenshot (widget, path);
 }

@@ -30,6 +30,9 @@ GObject  *lanyard_test_find_by_id        (GtkWidget    *widget,
 /* As lanyard_test_find_by_id(), failing the test when there is none. */
 gpointer  lanyard_test_get_widget        (GtkWidget    *widget,
                                           const char   *id);
+/* Renders @widget's window, as it is now, into a PNG file; asserts it worked. */
+void      lanyard_test_save_screenshot   (GtkWidget    *widget,
+                                          const char   *path);
 /* Renders @widget's window into a PNG under $LANYARD_TEST_SCREENSHOTS, if set. */
 void      lanyard_test_maybe_screenshot  (GtkWidget    *widget,
                                           const char   *name);

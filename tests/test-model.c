@@ -126,6 +126,16 @@ test_person_check_field (void)
         }
     }
 
+  g_assert_true (lanyard_person_check_contact ("", " ana@example.org ", "DE", NULL));
+  g_assert_true (lanyard_person_check_contact ("0151 2345 6789", NULL, "DE", NULL));
+  g_assert_false (lanyard_person_check_contact (" ", "", "DE", &error));
+  g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "phone or an email"));
+  g_clear_error (&error);
+  g_assert_false (lanyard_person_check_contact ("12", "ana@example.org", "DE", &error));
+  g_assert_nonnull (strstr (error->message, "12"));
+  g_clear_error (&error);
+
   g_assert_false (lanyard_person_check_field (LANYARD_PERSON_FIELD_NOTES, long_notes, "DE", &value, &error));
   g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "2001"));

@@ -3,9 +3,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
+#include "lanyard-add-person-dialog.h"
 #include "lanyard-people-model.h"
+#include "lanyard-people-section.h"
+#include "lanyard-person-pane.h"
 #include "lanyard-person-row.h"
 #include "lanyard-test-utils.h"
 #include "lanyard-widget-test-utils.h"
@@ -246,6 +251,147 @@ assert_count_label (Fixture    *fixture,
   GtkLabel *label = get_widget (fixture, id);
 
   g_assert_cmpstr (gtk_label_get_label (label), ==, expected);
+}
+
+/* The row widgets showing fetched people, in no particular order. */
+static void
+collect_person_rows (GtkWidget *widget,
+                     GPtrArray *rows)
+{
+  if (LANYARD_IS_PERSON_ROW (widget))
+    {
+      LanyardPerson *person = lanyard_person_row_get_person (LANYARD_PERSON_ROW (widget));
+
+      if (person != NULL && lanyard_person_get_id (person) != LANYARD_NO_ID && gtk_widget_get_mapped (widget))
+        g_ptr_array_add (rows, widget);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_person_rows (child, rows);
+}
+
+static LanyardPersonRow *
+find_row_of (Fixture *fixture,
+             gint64   person_id)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_person_rows (get_widget (fixture, "list_view"), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (lanyard_person_get_id (lanyard_person_row_get_person (g_ptr_array_index (rows, i))) == person_id)
+      return g_ptr_array_index (rows, i);
+
+  return NULL;
+}
+
+/* The visible toplevel of @type other than the main window, if any. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+message_dialog_is_open (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+no_message_dialog_is_open (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+/* What clicking a response's button does: respond, then close. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static AdwMessageDialog *
+wait_for_message_dialog (void)
+{
+  lanyard_test_wait_for (message_dialog_is_open, NULL, "a message dialog");
+  return ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+typedef struct {
+  LanyardStore *store;
+  gint64        person_id;
+  gboolean      enabled;
+} AccessWait;
+
+static gboolean
+person_access_is (gpointer data)
+{
+  AccessWait *wait = data;
+  g_autoptr(LanyardPerson) person = lanyard_store_get_person (wait->store, wait->person_id, NULL, NULL);
+
+  return person != NULL && lanyard_person_get_access_enabled (person) == wait->enabled;
+}
+
+static gboolean
+person_is_gone (gpointer data)
+{
+  AccessWait *wait = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardPerson) person = lanyard_store_get_person (wait->store, wait->person_id, NULL, &error);
+
+  return person == NULL && g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND);
+}
+
+typedef struct {
+  LanyardPeopleModel *model;
+  gint64              person_id;
+} RowWait;
+
+static gboolean
+model_lacks_person (gpointer data)
+{
+  RowWait *wait = data;
+
+  return !lanyard_people_model_get_loading (wait->model) &&
+         lanyard_people_model_find_person (wait->model, wait->person_id) == G_MAXUINT;
+}
+
+static gboolean
+first_row_is_disabled (gpointer data)
+{
+  g_autoptr(LanyardPerson) person = g_list_model_get_item (data, 0);
+
+  return !lanyard_people_model_get_loading (data) && !lanyard_person_get_access_enabled (person);
+}
+
+/* The audit log has a "person.delete" event for @person_id. */
+static void
+assert_deletion_audited (Fixture *fixture,
+                         gint64   person_id)
+{
+  LanyardAuditQuery query = { .facility_id = fixture->facility_id, .target_kind = "person",
+                              .target_id = person_id, .limit = 10 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = lanyard_store_list_audit (LANYARD_STORE (fixture->store), &query, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, >, 0);
+  g_assert_cmpstr (lanyard_audit_event_get_action (g_ptr_array_index (events, 0)), ==, "person.delete");
 }
 
 /* Tests */
@@ -605,6 +751,233 @@ test_model_expected_counts (Fixture       *fixture,
   g_assert_cmpuint (watch.n_items, ==, 0);
 }
 
+static void
+test_selection_mode (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  LanyardPeopleSection *section;
+  LanyardPeopleModel *model;
+  GtkToggleButton *select_button;
+  AdwMessageDialog *dialog;
+  gint64 ids[3];
+  LanyardPeopleCounts counts = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  open_window (fixture);
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  section = get_widget (fixture, "people_section");
+  model = get_people_model (fixture);
+
+  /* The header's Select button turns selection mode on: rows get a check button. */
+  select_button = get_widget (fixture, "select_button");
+  gtk_toggle_button_set_active (select_button, TRUE);
+  g_assert_true (lanyard_people_section_get_selection_mode (section));
+  g_assert_true (gtk_action_bar_get_revealed (get_widget (fixture, "selection_bar")));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(LanyardPerson) person = g_list_model_get_item (G_LIST_MODEL (model), i);
+      LanyardPersonRow *row;
+
+      ids[i] = lanyard_person_get_id (person);
+      row = find_row_of (fixture, ids[i]);
+      g_assert_nonnull (row);
+      g_assert_true (lanyard_person_row_get_selection_mode (row));
+      /* Ticking its check button marks the person. */
+      gtk_check_button_set_active (lanyard_test_get_widget (GTK_WIDGET (row), "mark_check"), TRUE);
+      g_assert_true (lanyard_person_row_get_marked (row));
+    }
+  g_assert_cmpstr (gtk_label_get_label (get_widget (fixture, "marked_label")), ==, "3 people selected");
+  maybe_screenshot (fixture, "test-selection.png");
+
+  /* Disable Access for the three. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.disable-marked", NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      AccessWait wait = { LANYARD_STORE (fixture->store), ids[i], FALSE };
+
+      lanyard_test_wait_for (person_access_is, &wait, "access to be disabled");
+    }
+  /* The list is read again: the rows say Disabled and stay ticked. */
+  lanyard_test_wait_for (first_row_is_disabled, model, "the list read again");
+  lanyard_test_wait_ms (100);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      LanyardPersonRow *row = find_row_of (fixture, ids[i]);
+
+      g_assert_nonnull (row);
+      g_assert_true (gtk_widget_get_visible (lanyard_test_get_widget (GTK_WIDGET (row), "disabled_badge")));
+      g_assert_true (lanyard_person_row_get_marked (row));
+    }
+
+  /* Delete asks first, with the count; cancelling changes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.delete-marked", NULL));
+  dialog = wait_for_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 People?");
+  respond (dialog, "cancel");
+  lanyard_test_wait_for (no_message_dialog_is_open, NULL, "the dialog to close");
+  {
+    AccessWait wait = { LANYARD_STORE (fixture->store), ids[0], FALSE };
+    g_assert_true (person_access_is (&wait));
+  }
+
+  /* The Delete key asks the same; confirming deletes the three, with an audit event each. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.delete", NULL));
+  dialog = wait_for_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 3 People?");
+  maybe_screenshot (fixture, "test-delete-confirm.png");
+  respond (dialog, "delete");
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      AccessWait wait = { LANYARD_STORE (fixture->store), ids[i], FALSE };
+      RowWait gone = { model, ids[i] };
+
+      lanyard_test_wait_for (person_is_gone, &wait, "the person to be deleted");
+      lanyard_test_wait_for (model_lacks_person, &gone, "the row to go");
+      assert_deletion_audited (fixture, ids[i]);
+    }
+  g_assert_cmpstr (gtk_label_get_label (get_widget (fixture, "marked_label")), ==,
+                   "Select people to change them together");
+
+  lanyard_store_count_people (LANYARD_STORE (fixture->store), fixture->facility_id, &counts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.all, ==, N_PEOPLE - 3);
+
+  /* Escape leaves selection mode. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.escape", NULL));
+  g_assert_false (lanyard_people_section_get_selection_mode (section));
+  g_assert_false (gtk_toggle_button_get_active (select_button));
+}
+
+/* Selecting a row opens the pane; Delete deletes that person after asking; Escape closes the pane. */
+static void
+test_pane_and_delete_key (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  LanyardPeopleSection *section;
+  LanyardPeopleModel *model;
+  GtkSingleSelection *selection;
+  AdwFlap *flap;
+  AdwMessageDialog *dialog;
+  g_autoptr(LanyardPerson) person = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *heading = NULL;
+  gint64 id;
+
+  open_window (fixture);
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  section = get_widget (fixture, "people_section");
+  model = get_people_model (fixture);
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (get_widget (fixture, "list_view")));
+  flap = get_widget (fixture, "flap");
+
+  person = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  id = lanyard_person_get_id (person);
+  name = lanyard_person_dup_display_name (person);
+
+  gtk_single_selection_set_selected (selection, 1);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_true (lanyard_person_pane_get_person (get_widget (fixture, "person_pane")) == person);
+  maybe_screenshot (fixture, "test-pane.png");
+
+  /* Escape closes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.escape", NULL));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_null (lanyard_person_pane_get_person (get_widget (fixture, "person_pane")));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+
+  /* Open again, then Delete. */
+  gtk_single_selection_set_selected (selection, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.delete", NULL));
+  dialog = wait_for_message_dialog ();
+  heading = g_strdup_printf ("Delete %s?", name);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  respond (dialog, "delete");
+
+  {
+    AccessWait wait = { LANYARD_STORE (fixture->store), id, FALSE };
+    RowWait gone = { model, id };
+
+    lanyard_test_wait_for (person_is_gone, &wait, "the person to be deleted");
+    lanyard_test_wait_for (model_lacks_person, &gone, "the row to go");
+  }
+  assert_deletion_audited (fixture, id);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_PEOPLE - 1);
+}
+
+/* PNGs of the main states, into $LANYARD_TEST_SCREENSHOTS (build-aux/dev screenshots) or a temporary folder. */
+static void
+save_state (Fixture    *fixture,
+            GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("LANYARD_TEST_SCREENSHOTS");
+  g_autofree char *path = g_build_filename (dir != NULL ? dir : fixture->dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  /* Transitions end, rows are drawn. */
+  lanyard_test_wait_ms (600);
+  lanyard_test_save_screenshot (widget, path);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8 * 1024);
+  g_assert_true (memcmp (contents, "\x89PNG", 4) == 0);
+}
+
+/* The window has become narrow: the width asked for, within its decorations. */
+static gboolean
+window_is_narrow (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (fixture->window)) <= 420;
+}
+
+static gboolean
+add_person_dialog_is_open (gpointer data)
+{
+  GtkWindow *dialog = find_toplevel (LANYARD_TYPE_ADD_PERSON_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static void
+test_screenshots (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkSingleSelection *selection;
+  GtkWindow *dialog;
+
+  open_window (fixture);
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "list_view"), "the first rows");
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (get_widget (fixture, "list_view")));
+
+  save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-list.png");
+
+  gtk_single_selection_set_selected (selection, 0);
+  save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-person-pane.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-person", NULL));
+  lanyard_test_wait_for (add_person_dialog_is_open, NULL, "the Add Person dialog");
+  dialog = find_toplevel (LANYARD_TYPE_ADD_PERSON_DIALOG);
+  save_state (fixture, GTK_WIDGET (dialog), "lanyard-add-person.png");
+  gtk_window_close (dialog);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-dark.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 740);
+  lanyard_test_wait_for (window_is_narrow, fixture, "the narrow window");
+  save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-narrow-pane.png");
+
+  g_assert_true (gtk_widget_activate_action (get_widget (fixture, "people_section"), "people.escape", NULL));
+  save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-narrow.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,6 +993,12 @@ main (int   argc,
               fixture_set_up, test_access_tiles, fixture_tear_down);
   g_test_add ("/app/window/people/filter-chips", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_filter_chips, fixture_tear_down);
+  g_test_add ("/app/window/people/selection-mode", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_selection_mode, fixture_tear_down);
+  g_test_add ("/app/window/people/pane-and-delete-key", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_pane_and_delete_key, fixture_tear_down);
+  g_test_add ("/app/window/screenshots", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_screenshots, fixture_tear_down);
   g_test_add ("/app/window/people/empty-database", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_empty_database, fixture_tear_down);
   g_test_add_func ("/app/window/open-error", test_open_error);

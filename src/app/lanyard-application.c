@@ -127,6 +127,68 @@ lanyard_application_watch_for_screenshot (LanyardApplication *self,
   on_window_busy_changed_cb (window, NULL, self);
 }
 
+/*
+ * LANYARD_PROFILE=1: once the first rows (or the empty state) are painted,
+ * print on stderr when that was, on the monotonic clock, so that a script
+ * that started the app can tell how long launching took
+ * (bench/lanyard-app-bench). LANYARD_PROFILE=quit also quits then.
+ */
+
+static void
+on_profile_after_paint_cb (GdkFrameClock *frame_clock,
+                           LanyardWindow *window)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+
+  g_signal_handlers_disconnect_by_func (frame_clock, on_profile_after_paint_cb, window);
+
+  g_printerr ("lanyard-profile: first-rows-painted monotonic-usec=%" G_GINT64_FORMAT "\n",
+              g_get_monotonic_time ());
+
+  if (app != NULL && g_strcmp0 (g_getenv ("LANYARD_PROFILE"), "quit") == 0)
+    g_application_quit (G_APPLICATION (app));
+}
+
+static void on_profile_window_realize_cb (LanyardWindow *window,
+                                          gpointer       user_data);
+
+static void
+on_profile_busy_changed_cb (LanyardWindow *window,
+                            GParamSpec    *pspec,
+                            gpointer       user_data)
+{
+  GdkFrameClock *frame_clock;
+
+  if (lanyard_window_get_busy (window) || !gtk_widget_get_realized (GTK_WIDGET (window)))
+    return;
+
+  g_signal_handlers_disconnect_by_func (window, on_profile_busy_changed_cb, NULL);
+  g_signal_handlers_disconnect_by_func (window, on_profile_window_realize_cb, NULL);
+
+  /* The rows are in the model now; the next frame paints them. */
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect_object (frame_clock, "after-paint", G_CALLBACK (on_profile_after_paint_cb), window, 0);
+  gdk_frame_clock_request_phase (frame_clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+static void
+on_profile_window_realize_cb (LanyardWindow *window,
+                              gpointer       user_data)
+{
+  on_profile_busy_changed_cb (window, NULL, NULL);
+}
+
+static void
+lanyard_application_watch_for_profile (LanyardApplication *self,
+                                       LanyardWindow      *window)
+{
+  if (g_getenv ("LANYARD_PROFILE") == NULL)
+    return;
+
+  g_signal_connect (window, "notify::busy", G_CALLBACK (on_profile_busy_changed_cb), NULL);
+  g_signal_connect (window, "realize", G_CALLBACK (on_profile_window_realize_cb), NULL);
+}
+
 /* Opening */
 
 static void
@@ -150,6 +212,7 @@ on_store_opened_cb (GObject      *object,
     }
 
   lanyard_application_watch_for_screenshot (self, window);
+  lanyard_application_watch_for_profile (self, window);
   gtk_window_present (GTK_WINDOW (window));
 
   self->opening = FALSE;

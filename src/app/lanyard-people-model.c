@@ -512,3 +512,78 @@ lanyard_people_model_get_complete (LanyardPeopleModel *self)
 
   return self->complete;
 }
+
+guint
+lanyard_people_model_find_person (LanyardPeopleModel *self,
+                                  gint64              person_id)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), G_MAXUINT);
+
+  /* The rows of a query being replaced are still the ones shown. */
+  for (guint i = 0; i < self->people->len; i++)
+    if (lanyard_person_get_id (g_ptr_array_index (self->people, i)) == person_id)
+      return i;
+
+  return G_MAXUINT;
+}
+
+gboolean
+lanyard_people_model_update_person (LanyardPeopleModel *self,
+                                    LanyardPerson      *person)
+{
+  g_autoptr(LanyardPerson) old = NULL;
+  guint position;
+
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), FALSE);
+  g_return_val_if_fail (LANYARD_IS_PERSON (person), FALSE);
+
+  position = lanyard_people_model_find_person (self, lanyard_person_get_id (person));
+  if (position == G_MAXUINT)
+    return FALSE;
+
+  old = g_ptr_array_index (self->people, position);
+  g_ptr_array_index (self->people, position) = g_object_ref (person);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+
+  return TRUE;
+}
+
+gboolean
+lanyard_people_model_remove_person (LanyardPeopleModel *self,
+                                    gint64              person_id)
+{
+  g_autoptr(GHashTable) placeholders = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint position;
+
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), FALSE);
+
+  position = lanyard_people_model_find_person (self, person_id);
+  if (position == G_MAXUINT)
+    return FALSE;
+
+  g_ptr_array_remove_index (self->people, position);
+  if (self->n_expected > 0)
+    self->n_expected--;
+
+  /* Rows not fetched yet move up by one, keeping their objects. */
+  placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  g_hash_table_iter_init (&iter, self->placeholders);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint at = GPOINTER_TO_UINT (key);
+
+      g_hash_table_iter_steal (&iter);
+      if (at > position)
+        g_hash_table_insert (placeholders, GUINT_TO_POINTER (at - 1), value);
+      else
+        g_object_unref (value);
+    }
+  g_clear_pointer (&self->placeholders, g_hash_table_unref);
+  self->placeholders = g_steal_pointer (&placeholders);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+
+  return TRUE;
+}

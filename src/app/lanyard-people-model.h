@@ -37,6 +37,20 @@ void                      lanyard_people_model_set_query   (LanyardPeopleModel  
 /* Drops the query and every row. */
 void                      lanyard_people_model_clear       (LanyardPeopleModel       *self);
 
+/*
+ * Puts @person, as stored now, in place of the row with its id, if that
+ * row has been fetched. Where the change would move it to in the query's
+ * order is left to the next query. Returns TRUE when a row was replaced.
+ */
+gboolean                  lanyard_people_model_update_person (LanyardPeopleModel *self,
+                                                              LanyardPerson      *person);
+/* Removes the row of the person with @person_id, if fetched; returns TRUE when one was removed. */
+gboolean                  lanyard_people_model_remove_person (LanyardPeopleModel *self,
+                                                              gint64              person_id);
+/* The position of the fetched row of @person_id, or G_MAXUINT. */
+guint                     lanyard_people_model_find_person   (LanyardPeopleModel *self,
+                                                              gint64              person_id);
+
 /* TRUE while the first page of a new query is on its way. */
 gboolean                  lanyard_people_model_get_loading (LanyardPeopleModel       *self);
 /* TRUE once the last page of the query is in: n_items is then exact. */

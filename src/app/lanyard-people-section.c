@@ -6,8 +6,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "lanyard-add-person-dialog.h"
 #include "lanyard-people-model.h"
 #include "lanyard-people-section.h"
+#include "lanyard-person-pane.h"
 #include "lanyard-person-row.h"
 
 /* How many people "Create a Demo Facility" adds, and with which seed. */
@@ -111,6 +113,14 @@ struct _LanyardPeopleSection
   guint                creating_demo : 1;
   guint                busy : 1;             /* as last notified */
   guint                syncing_tiles : 1;
+  guint                selection_mode : 1;
+  guint                relist : 1;           /* the next requery reads the list again, even if unchanged */
+  guint                keep_scroll : 1;      /* ... and keeps the scroll position */
+
+  /* Selection mode: the people ticked, id → display name; and the row widgets alive, to tick. */
+  GHashTable          *marked;
+  GHashTable          *rows;
+  GCancellable        *bulk_cancellable;
 
   /* Template widgets */
   GtkStack            *stack;
@@ -134,8 +144,13 @@ struct _LanyardPeopleSection
   GtkButton           *clear_filters_button;
   GtkStack            *list_stack;
   GtkScrolledWindow   *scrolled_window;
+  GtkListView         *list_view;
   GtkSingleSelection  *selection;
   AdwStatusPage       *no_results_status_page;
+  AdwFlap             *flap;
+  LanyardPersonPane   *person_pane;
+  GtkActionBar        *selection_bar;
+  GtkLabel            *marked_label;
 };
 
 enum {
@@ -143,6 +158,7 @@ enum {
   PROP_STORE,
   PROP_FACILITY,
   PROP_BUSY,
+  PROP_SELECTION_MODE,
   N_PROPS
 };
 
@@ -374,8 +390,9 @@ lanyard_people_section_requery (LanyardPeopleSection *self)
 
   /* Clearing the search asks twice: now, and when the entry's delay is over. */
   shown = lanyard_people_model_get_query (self->model);
-  if (shown != NULL && lanyard_people_query_equal (shown, query))
+  if (shown != NULL && lanyard_people_query_equal (shown, query) && !self->relist)
     return;
+  self->relist = FALSE;
 
   /* Without a search or chips the tiles already say how many rows there are. */
   if (query_is_counted_by_tiles (query))
@@ -829,6 +846,571 @@ lanyard_people_section_reload (LanyardPeopleSection *self)
   lanyard_people_section_update_busy (self);
 }
 
+
+static void
+lanyard_people_section_toast (LanyardPeopleSection *self,
+                              const char           *title)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *markup = g_markup_escape_text (title, -1);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (markup));
+}
+
+/*
+ * After a change: reads the counts and the filter values again, and with
+ * @relist the list too, keeping what is shown (and where) until the new
+ * answers are in.
+ */
+static void
+lanyard_people_section_refresh (LanyardPeopleSection *self,
+                                gboolean              relist)
+{
+  if (self->store == NULL || self->facility == NULL)
+    return;
+
+  if (relist)
+    {
+      self->relist = TRUE;
+      self->keep_scroll = TRUE;
+    }
+
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+
+  lanyard_people_section_load_facets (self);
+
+  self->counts_loading = TRUE;
+  self->counts_cancellable = g_cancellable_new ();
+  lanyard_store_count_people_async (self->store,
+                                    lanyard_facility_get_id (self->facility),
+                                    self->counts_cancellable,
+                                    on_counts_read_cb,
+                                    g_object_ref (self));
+  lanyard_people_section_update_busy (self);
+}
+
+/* Person pane */
+
+static void
+lanyard_people_section_close_pane (LanyardPeopleSection *self)
+{
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+  lanyard_person_pane_set_person (self->person_pane, NULL);
+
+  if (gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+lanyard_people_section_open_pane (LanyardPeopleSection *self,
+                                  LanyardPerson        *person)
+{
+  lanyard_person_pane_set_person (self->person_pane, person);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+typedef struct {
+  LanyardPeopleSection *self;
+  LanyardPerson        *person;   /* NULL: close the pane */
+  guint                 position; /* the row to select, or GTK_INVALID_LIST_POSITION */
+} PaneSwitch;
+
+static void
+pane_switch_free (PaneSwitch *change)
+{
+  g_clear_object (&change->self);
+  g_clear_object (&change->person);
+  g_free (change);
+}
+
+static void
+pane_switch_apply (PaneSwitch *change)
+{
+  LanyardPeopleSection *self = change->self;
+
+  if (change->person == NULL)
+    {
+      lanyard_people_section_close_pane (self);
+      return;
+    }
+
+  lanyard_people_section_open_pane (self, change->person);
+  if (change->position != GTK_INVALID_LIST_POSITION &&
+      gtk_single_selection_get_selected (self->selection) != change->position)
+    gtk_single_selection_set_selected (self->selection, change->position);
+}
+
+/* Puts the row of the pane's person back as the selected one (or none). */
+static void
+lanyard_people_section_sync_selection_to_pane (LanyardPeopleSection *self)
+{
+  LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  if (shown != NULL)
+    position = lanyard_people_model_find_person (self->model, lanyard_person_get_id (shown));
+
+  if (position == G_MAXUINT)
+    position = GTK_INVALID_LIST_POSITION;
+
+  if (gtk_single_selection_get_selected (self->selection) != position)
+    gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* The dialog owns @change, freed with the signal handler. */
+static void
+on_discard_dialog_response_cb (AdwMessageDialog *dialog,
+                               const char       *response,
+                               gpointer          user_data)
+{
+  PaneSwitch *change = user_data;
+
+  g_signal_handlers_disconnect_by_func (dialog, on_discard_dialog_response_cb, user_data);
+
+  if (g_strcmp0 (response, "discard") == 0)
+    pane_switch_apply (change);
+  else
+    lanyard_people_section_sync_selection_to_pane (change->self);
+}
+
+/*
+ * Shows @person in the pane (NULL closes it), selecting the row at
+ * @position. Text typed in the pane that could not be stored is not
+ * dropped without asking.
+ */
+static void
+lanyard_people_section_switch_pane (LanyardPeopleSection *self,
+                                    LanyardPerson        *person,
+                                    guint                 position)
+{
+  LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
+  PaneSwitch *change;
+  GtkWidget *dialog;
+  g_autofree char *name = NULL;
+
+  if (shown != NULL && person != NULL && lanyard_person_get_id (shown) == lanyard_person_get_id (person))
+    {
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+      return;
+    }
+
+  change = g_new0 (PaneSwitch, 1);
+  change->self = g_object_ref (self);
+  change->person = person != NULL ? g_object_ref (person) : NULL;
+  change->position = position;
+
+  if (shown == NULL || !lanyard_person_pane_get_has_unsaved_changes (self->person_pane))
+    {
+      pane_switch_apply (change);
+      pane_switch_free (change);
+      return;
+    }
+
+  name = lanyard_person_dup_display_name (shown);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Discard Unsaved Changes?"), NULL);
+  /* Translators: %s is a person's name */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Some of what you typed for %s has not been saved, because it is not valid yet."),
+                                  name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_discard_dialog_response_cb), change,
+                         (GClosureNotify)(void (*) (void))pane_switch_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_person_read_for_pane_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(LanyardPeopleSection) self = user_data;
+  g_autoptr(LanyardPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+
+  person = lanyard_store_get_person_finish (LANYARD_STORE (object), result, &error);
+  if (person == NULL)
+    {
+      lanyard_people_section_toast_error (self, error);
+      return;
+    }
+
+  lanyard_people_section_switch_pane (self, person, GTK_INVALID_LIST_POSITION);
+}
+
+/* Opens a person by id: their row when it is in the list, else just the pane. */
+static void
+lanyard_people_section_open_person_id (LanyardPeopleSection *self,
+                                       gint64                person_id)
+{
+  guint position = lanyard_people_model_find_person (self->model, person_id);
+
+  if (position != G_MAXUINT)
+    {
+      g_autoptr(LanyardPerson) person = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+      lanyard_people_section_switch_pane (self, person, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+      return;
+    }
+
+  lanyard_store_get_person_async (self->store, person_id, NULL, on_person_read_for_pane_cb, g_object_ref (self));
+}
+
+/* Selection mode */
+
+static void
+lanyard_people_section_update_marked (LanyardPeopleSection *self)
+{
+  guint n = g_hash_table_size (self->marked);
+  g_autofree char *text = NULL;
+
+  if (n == 0)
+    text = g_strdup (_("Select people to change them together"));
+  else
+    /* Translators: how many people are ticked in selection mode */
+    text = g_strdup_printf (ngettext ("%u person selected", "%u people selected", n), n);
+
+  gtk_label_set_label (self->marked_label, text);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.enable-marked", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.disable-marked", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.delete-marked", n > 0);
+}
+
+static void
+on_row_marked_changed_cb (LanyardPeopleSection *self,
+                          GParamSpec           *pspec,
+                          LanyardPersonRow     *row)
+{
+  LanyardPerson *person = lanyard_person_row_get_person (row);
+  gint64 id;
+
+  if (person == NULL || (id = lanyard_person_get_id (person)) == LANYARD_NO_ID)
+    return;
+
+  if (lanyard_person_row_get_marked (row))
+    g_hash_table_insert (self->marked, g_memdup2 (&id, sizeof id), lanyard_person_dup_display_name (person));
+  else
+    g_hash_table_remove (self->marked, &id);
+
+  lanyard_people_section_update_marked (self);
+}
+
+static void
+lanyard_people_section_sync_row (LanyardPeopleSection *self,
+                                 LanyardPersonRow     *row)
+{
+  LanyardPerson *person = lanyard_person_row_get_person (row);
+  gint64 id = person != NULL ? lanyard_person_get_id (person) : LANYARD_NO_ID;
+
+  g_signal_handlers_block_by_func (row, on_row_marked_changed_cb, self);
+  lanyard_person_row_set_selection_mode (row, self->selection_mode);
+  lanyard_person_row_set_marked (row, self->selection_mode && id != LANYARD_NO_ID &&
+                                      g_hash_table_contains (self->marked, &id));
+  g_signal_handlers_unblock_by_func (row, on_row_marked_changed_cb, self);
+}
+
+static void
+lanyard_people_section_sync_rows (LanyardPeopleSection *self)
+{
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    lanyard_people_section_sync_row (self, row);
+}
+
+/* Rows go when GTK drops them, which is not always through teardown. */
+static void
+on_row_finalized_cb (gpointer  user_data,
+                     GObject  *row)
+{
+  LanyardPeopleSection *self = user_data;
+
+  g_hash_table_remove (self->rows, row);
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     LanyardPeopleSection     *self)
+{
+  GtkWidget *row = g_object_new (LANYARD_TYPE_PERSON_ROW, NULL);
+
+  g_signal_connect_object (row, "notify::marked", G_CALLBACK (on_row_marked_changed_cb), self, G_CONNECT_SWAPPED);
+  g_hash_table_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), on_row_finalized_cb, self);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    LanyardPeopleSection     *self)
+{
+  LanyardPersonRow *row = LANYARD_PERSON_ROW (gtk_list_item_get_child (item));
+
+  lanyard_person_row_set_person (row, gtk_list_item_get_item (item));
+  lanyard_people_section_sync_row (self, row);
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      LanyardPeopleSection     *self)
+{
+  lanyard_person_row_set_person (LANYARD_PERSON_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* The ids ticked, for the store's bulk calls. */
+static GArray *
+lanyard_people_section_dup_marked_ids (LanyardPeopleSection *self)
+{
+  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (self->marked));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->marked);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(gint64 *)key);
+
+  return ids;
+}
+
+typedef struct {
+  LanyardPeopleSection *self;
+  GArray               *ids;
+  char                 *name;      /* the one person's name, when there is one */
+  gboolean              enabled;
+} BulkChange;
+
+static void
+bulk_change_free (BulkChange *change)
+{
+  g_clear_object (&change->self);
+  g_clear_pointer (&change->ids, g_array_unref);
+  g_free (change->name);
+  g_free (change);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulkChange, bulk_change_free)
+
+static BulkChange *
+bulk_change_new (LanyardPeopleSection *self,
+                 GArray               *ids,
+                 const char           *name)
+{
+  BulkChange *change = g_new0 (BulkChange, 1);
+
+  change->self = g_object_ref (self);
+  change->ids = g_array_ref (ids);
+  change->name = g_strdup (name);
+
+  return change;
+}
+
+static void
+on_access_set_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BulkChange) change = user_data;
+  LanyardPeopleSection *self = change->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  guint n;
+
+  n = lanyard_store_set_access_enabled_finish (LANYARD_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        lanyard_people_section_toast_error (self, error);
+      return;
+    }
+
+  if (change->enabled)
+    /* Translators: a toast after access was switched on for the selected people */
+    title = g_strdup_printf (ngettext ("Access enabled for %u person", "Access enabled for %u people",
+                                       change->ids->len),
+                             change->ids->len);
+  else
+    /* Translators: a toast after access was switched off for the selected people */
+    title = g_strdup_printf (ngettext ("Access disabled for %u person", "Access disabled for %u people",
+                                       change->ids->len),
+                             change->ids->len);
+  (void)n;
+  lanyard_people_section_toast (self, title);
+
+  /* The pane's person may be among them. */
+  if (lanyard_person_pane_get_person (self->person_pane) != NULL)
+    {
+      g_autoptr(LanyardPerson) shown = g_object_ref (lanyard_person_pane_get_person (self->person_pane));
+
+      lanyard_person_pane_set_person (self->person_pane, NULL);
+      lanyard_person_pane_set_person (self->person_pane, shown);
+    }
+
+  lanyard_people_section_refresh (self, TRUE);
+}
+
+static void
+lanyard_people_section_set_marked_access (LanyardPeopleSection *self,
+                                          gboolean              enabled)
+{
+  g_autoptr(GArray) ids = lanyard_people_section_dup_marked_ids (self);
+  BulkChange *change;
+
+  if (ids->len == 0 || self->store == NULL)
+    return;
+
+  change = bulk_change_new (self, ids, NULL);
+  change->enabled = enabled;
+  lanyard_store_set_access_enabled_async (self->store, (const gint64 *)(gpointer)ids->data, ids->len, enabled,
+                                          self->bulk_cancellable, on_access_set_cb, change);
+}
+
+static void
+on_people_deleted_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(BulkChange) change = user_data;
+  LanyardPeopleSection *self = change->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  LanyardPerson *shown;
+
+  lanyard_store_delete_people_finish (LANYARD_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        lanyard_people_section_toast_error (self, error);
+      return;
+    }
+
+  shown = lanyard_person_pane_get_person (self->person_pane);
+  for (guint i = 0; i < change->ids->len; i++)
+    {
+      gint64 id = g_array_index (change->ids, gint64, i);
+
+      g_hash_table_remove (self->marked, &id);
+      if (shown != NULL && lanyard_person_get_id (shown) == id)
+        {
+          lanyard_people_section_close_pane (self);
+          shown = NULL;
+        }
+      /* A few rows go at once; many are read again below. */
+      if (change->ids->len <= 100)
+        lanyard_people_model_remove_person (self->model, id);
+    }
+  lanyard_people_section_update_marked (self);
+
+  if (change->name != NULL)
+    /* Translators: a toast after a person was deleted; %s is their name */
+    title = g_strdup_printf (_("%s deleted"), change->name);
+  else
+    /* Translators: a toast after people were deleted */
+    title = g_strdup_printf (ngettext ("%u person deleted", "%u people deleted", change->ids->len),
+                             change->ids->len);
+  lanyard_people_section_toast (self, title);
+
+  lanyard_people_section_refresh (self, change->ids->len > 100);
+}
+
+/* The dialog owns @change (freed with the signal handler); the deletion gets its own. */
+static void
+on_delete_dialog_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              gpointer          user_data)
+{
+  BulkChange *change = user_data;
+  LanyardPeopleSection *self = change->self;
+
+  g_signal_handlers_disconnect_by_func (dialog, on_delete_dialog_response_cb, user_data);
+
+  if (g_strcmp0 (response, "delete") != 0 || self->store == NULL)
+    return;
+
+  lanyard_store_delete_people_async (self->store, (const gint64 *)(gpointer)change->ids->data, change->ids->len,
+                                     self->bulk_cancellable, on_people_deleted_cb,
+                                     bulk_change_new (self, change->ids, change->name));
+}
+
+/* Asks before deleting @ids; @name is the person's when there is one. */
+static void
+lanyard_people_section_confirm_delete (LanyardPeopleSection *self,
+                                       GArray               *ids,
+                                       const char           *name)
+{
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (ids->len == 0)
+    return;
+
+  if (ids->len == 1 && name != NULL)
+    /* Translators: %s is a person's name */
+    heading = g_strdup_printf (_("Delete %s?"), name);
+  else
+    heading = g_strdup_printf (ngettext ("Delete %u Person?", "Delete %u People?", ids->len), ids->len);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               ngettext ("No door will open for them any more and they leave the list. "
+                                         "The audit log keeps a record of them.",
+                                         "No door will open for them any more and they leave the list. "
+                                         "The audit log keeps a record of each of them.",
+                                         ids->len));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_dialog_response_cb),
+                         bulk_change_new (self, ids, ids->len == 1 ? name : NULL),
+                         (GClosureNotify)(void (*) (void))bulk_change_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Add person */
+
+static void
+on_add_person_dialog_person_added_cb (LanyardPeopleSection *self,
+                                      LanyardPerson        *person,
+                                      LanyardAddPersonDialog *dialog)
+{
+  g_autofree char *name = lanyard_person_dup_display_name (person);
+  g_autofree char *title = NULL;
+
+  /* Translators: a toast after a person was added; %s is their name */
+  title = g_strdup_printf (_("%s added"), name);
+  lanyard_people_section_toast (self, title);
+
+  /* The first person of a facility turns the empty page into the list. */
+  lanyard_people_section_refresh (self, TRUE);
+  lanyard_people_section_switch_pane (self, person, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+on_add_person_dialog_open_person_cb (LanyardPeopleSection   *self,
+                                     gint64                  person_id,
+                                     LanyardAddPersonDialog *dialog)
+{
+  lanyard_people_section_open_person_id (self, person_id);
+}
+
 /* Callbacks */
 
 static void
@@ -895,9 +1477,13 @@ on_model_loading_changed_cb (LanyardPeopleSection *self,
                              GParamSpec           *pspec,
                              LanyardPeopleModel   *model)
 {
-  /* A new query's rows are in: show them from the top. */
+  /* A new query's rows are in: show them from the top (a list read again after a change stays put). */
   if (!lanyard_people_model_get_loading (model))
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+    {
+      if (!self->keep_scroll)
+        gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+      self->keep_scroll = FALSE;
+    }
 
   lanyard_people_section_update_list_stack (self);
   lanyard_people_section_update_busy (self);
@@ -940,6 +1526,108 @@ on_demo_facility_created_cb (GObject      *object,
     }
 
   lanyard_people_section_set_facility (self, facility);
+}
+
+
+static void
+on_selection_selected_item_changed_cb (LanyardPeopleSection *self,
+                                       GParamSpec           *pspec,
+                                       GtkSingleSelection   *selection)
+{
+  LanyardPerson *person = gtk_single_selection_get_selected_item (selection);
+  guint position = gtk_single_selection_get_selected (selection);
+
+  /* A row whose page is still on its way has nobody to show yet. */
+  if (person == NULL || lanyard_person_get_id (person) == LANYARD_NO_ID)
+    {
+      /* The list let go of the row (a new query): the pane stays with its person. */
+      return;
+    }
+
+  lanyard_people_section_switch_pane (self, person, position);
+}
+
+static void
+on_list_view_activate_cb (LanyardPeopleSection *self,
+                          guint                 position,
+                          GtkListView          *list_view)
+{
+  g_autoptr(LanyardPerson) person = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  GHashTableIter iter;
+  gpointer row;
+
+  if (person == NULL || lanyard_person_get_id (person) == LANYARD_NO_ID)
+    return;
+
+  if (!self->selection_mode)
+    {
+      lanyard_people_section_switch_pane (self, person, position);
+      return;
+    }
+
+  /* Enter on a row in selection mode ticks or unticks it. */
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    if (lanyard_person_row_get_person (row) == person)
+      lanyard_person_row_set_marked (row, !lanyard_person_row_get_marked (row));
+}
+
+static void
+on_flap_reveal_changed_cb (LanyardPeopleSection *self,
+                           GParamSpec           *pspec,
+                           AdwFlap              *flap)
+{
+  /* Closed by a click beside it or a swipe, when folded. */
+  if (!adw_flap_get_reveal_flap (flap) && lanyard_person_pane_get_person (self->person_pane) != NULL)
+    lanyard_people_section_switch_pane (self, NULL, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+on_person_pane_person_saved_cb (LanyardPeopleSection *self,
+                                LanyardPerson        *person,
+                                LanyardPersonPane    *pane)
+{
+  lanyard_people_model_update_person (self->model, person);
+  /* Access, type or status may have moved them between tiles and filter values. */
+  lanyard_people_section_refresh (self, FALSE);
+}
+
+static void
+on_person_pane_person_deleted_cb (LanyardPeopleSection *self,
+                                  gint64                person_id,
+                                  LanyardPersonPane    *pane)
+{
+  LanyardPerson *shown = lanyard_person_pane_get_person (pane);
+  g_autofree char *name = shown != NULL ? lanyard_person_dup_display_name (shown) : NULL;
+  g_autofree char *title = NULL;
+
+  g_hash_table_remove (self->marked, &person_id);
+  lanyard_people_section_update_marked (self);
+  lanyard_people_section_close_pane (self);
+  lanyard_people_model_remove_person (self->model, person_id);
+
+  if (name != NULL)
+    {
+      title = g_strdup_printf (_("%s deleted"), name);
+      lanyard_people_section_toast (self, title);
+    }
+
+  lanyard_people_section_refresh (self, FALSE);
+}
+
+static void
+on_person_pane_open_person_cb (LanyardPeopleSection *self,
+                               gint64                person_id,
+                               LanyardPersonPane    *pane)
+{
+  lanyard_people_section_open_person_id (self, person_id);
+}
+
+static void
+on_person_pane_close_requested_cb (LanyardPeopleSection *self,
+                                   LanyardPersonPane    *pane)
+{
+  lanyard_people_section_switch_pane (self, NULL, GTK_INVALID_LIST_POSITION);
 }
 
 /* Actions */
@@ -1050,6 +1738,82 @@ people_clear_filters_action (GtkWidget  *widget,
   lanyard_people_section_filters_changed (self);
 }
 
+
+static void
+people_add_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  lanyard_people_section_add_person (LANYARD_PEOPLE_SECTION (widget));
+}
+
+static void
+people_enable_marked_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  lanyard_people_section_set_marked_access (LANYARD_PEOPLE_SECTION (widget), TRUE);
+}
+
+static void
+people_disable_marked_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  lanyard_people_section_set_marked_access (LANYARD_PEOPLE_SECTION (widget), FALSE);
+}
+
+static void
+people_delete_marked_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+  g_autoptr(GArray) ids = lanyard_people_section_dup_marked_ids (self);
+  const char *name = NULL;
+
+  if (ids->len == 1)
+    name = g_hash_table_lookup (self->marked, &g_array_index (ids, gint64, 0));
+
+  lanyard_people_section_confirm_delete (self, ids, name);
+}
+
+/* The Delete key: the people ticked, or else the person in the pane. */
+static void
+people_delete_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+  LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
+
+  if (self->selection_mode && g_hash_table_size (self->marked) > 0)
+    people_delete_marked_action (widget, action_name, param);
+  else if (shown != NULL && lanyard_person_get_id (shown) != LANYARD_NO_ID)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autofree char *name = lanyard_person_dup_display_name (shown);
+      gint64 id = lanyard_person_get_id (shown);
+
+      g_array_append_val (ids, id);
+      lanyard_people_section_confirm_delete (self, ids, name);
+    }
+}
+
+/* Escape: closes the pane, else leaves selection mode. */
+static void
+people_escape_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+
+  if (adw_flap_get_reveal_flap (self->flap))
+    lanyard_people_section_switch_pane (self, NULL, GTK_INVALID_LIST_POSITION);
+  else if (self->selection_mode)
+    lanyard_people_section_set_selection_mode (self, FALSE);
+}
+
 /* GObject */
 
 static void
@@ -1061,6 +1825,8 @@ lanyard_people_section_dispose (GObject *object)
   g_cancellable_cancel (self->counts_cancellable);
   g_cancellable_cancel (self->demo_cancellable);
   g_cancellable_cancel (self->facets_cancellable);
+  g_cancellable_cancel (self->bulk_cancellable);
+  g_clear_object (&self->bulk_cancellable);
   g_clear_object (&self->counts_cancellable);
   g_clear_object (&self->demo_cancellable);
   g_clear_object (&self->facets_cancellable);
@@ -1081,6 +1847,17 @@ lanyard_people_section_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->facility);
   g_clear_pointer (&self->filters, lanyard_people_query_free);
+  g_clear_pointer (&self->marked, g_hash_table_unref);
+  if (self->rows != NULL)
+    {
+      GHashTableIter iter;
+      gpointer row;
+
+      g_hash_table_iter_init (&iter, self->rows);
+      while (g_hash_table_iter_next (&iter, &row, NULL))
+        g_object_weak_unref (row, on_row_finalized_cb, self);
+      g_clear_pointer (&self->rows, g_hash_table_unref);
+    }
 
   G_OBJECT_CLASS (lanyard_people_section_parent_class)->dispose (object);
 }
@@ -1107,6 +1884,10 @@ lanyard_people_section_get_property (GObject    *object,
       g_value_set_boolean (value, self->busy);
       break;
 
+    case PROP_SELECTION_MODE:
+      g_value_set_boolean (value, self->selection_mode);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1128,6 +1909,10 @@ lanyard_people_section_set_property (GObject      *object,
 
     case PROP_FACILITY:
       lanyard_people_section_set_facility (self, g_value_get_object (value));
+      break;
+
+    case PROP_SELECTION_MODE:
+      lanyard_people_section_set_selection_mode (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1160,10 +1945,14 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
                           TRUE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_SELECTION_MODE] =
+    g_param_spec_boolean ("selection-mode", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The row widget is named in the list's factory, parsed only when rows are made. */
-  g_type_ensure (LANYARD_TYPE_PERSON_ROW);
+  g_type_ensure (LANYARD_TYPE_PERSON_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/app/lanyard/Lanyard/lanyard-people-section.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, stack);
@@ -1183,12 +1972,24 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, clear_filters_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_view);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, no_results_status_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, flap);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, person_pane);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection_bar);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, marked_label);
   gtk_widget_class_bind_template_callback (widget_class, on_tile_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_descending_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_selected_item_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_reveal_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_person_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_person_deleted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_open_person_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_close_requested_cb);
 
   {
     static const char * const ids[N_CHIPS][2] = {
@@ -1217,15 +2018,40 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_install_action (widget_class, "people.reload", NULL, people_reload_action);
   gtk_widget_class_install_action (widget_class, "people.create-demo", NULL, people_create_demo_action);
   gtk_widget_class_install_action (widget_class, "people.clear-filters", NULL, people_clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "people.add", NULL, people_add_action);
+  gtk_widget_class_install_property_action (widget_class, "people.selection-mode", "selection-mode");
+  gtk_widget_class_install_action (widget_class, "people.enable-marked", NULL, people_enable_marked_action);
+  gtk_widget_class_install_action (widget_class, "people.disable-marked", NULL, people_disable_marked_action);
+  gtk_widget_class_install_action (widget_class, "people.delete-marked", NULL, people_delete_marked_action);
+  gtk_widget_class_install_action (widget_class, "people.delete", NULL, people_delete_action);
+  gtk_widget_class_install_action (widget_class, "people.escape", NULL, people_escape_action);
+
+  /* Bubbling: the search entry and the pane's fields get these keys first. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "people.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "people.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "people.escape", NULL);
 }
 
 static void
 lanyard_people_section_init (LanyardPeopleSection *self)
 {
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
   self->busy = TRUE;
   self->filters = lanyard_people_query_new (LANYARD_NO_ID);
+  self->marked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->rows = g_hash_table_new (NULL, NULL);
+  self->bulk_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  lanyard_people_section_update_marked (self);
 
   /* The chips are the stops for the keyboard, not the flow box's cells. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box));
@@ -1295,6 +2121,7 @@ lanyard_people_section_set_store (LanyardPeopleSection *self,
     }
 
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  lanyard_person_pane_set_store (self->person_pane, store);
 
   /* A facility belongs to its store: wait to be told the new store's. */
   had_facility = self->facility != NULL;
@@ -1327,10 +2154,14 @@ lanyard_people_section_set_facility (LanyardPeopleSection *self,
 
   changed = g_set_object (&self->facility, facility);
   self->facility_known = TRUE;
+  lanyard_person_pane_set_facility (self->person_pane, facility);
 
   /* Another facility has other values: start it unfiltered, in the same order. */
   if (changed)
     {
+      lanyard_people_section_close_pane (self);
+      g_hash_table_remove_all (self->marked);
+      lanyard_people_section_update_marked (self);
       lanyard_people_query_clear_filters (self->filters);
       lanyard_people_section_sync_chips (self);
       lanyard_people_section_sync_tiles (self);
@@ -1357,4 +2188,63 @@ lanyard_people_section_focus_search (LanyardPeopleSection *self)
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "people") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+gboolean
+lanyard_people_section_get_selection_mode (LanyardPeopleSection *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_SECTION (self), FALSE);
+
+  return self->selection_mode;
+}
+
+void
+lanyard_people_section_set_selection_mode (LanyardPeopleSection *self,
+                                           gboolean              selection_mode)
+{
+  g_return_if_fail (LANYARD_IS_PEOPLE_SECTION (self));
+
+  selection_mode = !!selection_mode;
+  if (self->selection_mode == selection_mode)
+    return;
+
+  self->selection_mode = selection_mode;
+  if (!selection_mode)
+    g_hash_table_remove_all (self->marked);
+
+  gtk_action_bar_set_revealed (self->selection_bar, selection_mode);
+  lanyard_people_section_update_marked (self);
+  lanyard_people_section_sync_rows (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION_MODE]);
+}
+
+void
+lanyard_people_section_add_person (LanyardPeopleSection *self)
+{
+  LanyardAddPersonDialog *dialog;
+
+  g_return_if_fail (LANYARD_IS_PEOPLE_SECTION (self));
+
+  if (self->store == NULL || self->facility == NULL)
+    return;
+
+  dialog = lanyard_add_person_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                          self->store, self->facility);
+  g_signal_connect_object (dialog, "person-added",
+                           G_CALLBACK (on_add_person_dialog_person_added_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "open-person",
+                           G_CALLBACK (on_add_person_dialog_open_person_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Shows the person with @person_id in the pane, selecting their row when it is in the list. */
+void
+lanyard_people_section_open_person (LanyardPeopleSection *self,
+                                    gint64                person_id)
+{
+  g_return_if_fail (LANYARD_IS_PEOPLE_SECTION (self));
+
+  if (self->store != NULL)
+    lanyard_people_section_open_person_id (self, person_id);
 }

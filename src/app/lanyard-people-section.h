@@ -28,5 +28,14 @@ gboolean         lanyard_people_section_get_busy     (LanyardPeopleSection *self
 /* Reads the counts and the list again. */
 void             lanyard_people_section_reload       (LanyardPeopleSection *self);
 void             lanyard_people_section_focus_search (LanyardPeopleSection *self);
+/* Selection mode: a check button per row and actions for the people ticked. */
+gboolean         lanyard_people_section_get_selection_mode (LanyardPeopleSection *self);
+void             lanyard_people_section_set_selection_mode (LanyardPeopleSection *self,
+                                                            gboolean              selection_mode);
+/* Opens the Add Person dialog for the facility shown. */
+void             lanyard_people_section_add_person   (LanyardPeopleSection *self);
+/* Shows the person with @person_id in the pane, selecting their row when it is in the list. */
+void             lanyard_people_section_open_person  (LanyardPeopleSection *self,
+                                                      gint64                person_id);
 
 G_END_DECLS

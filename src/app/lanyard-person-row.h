@@ -15,5 +15,11 @@ G_DECLARE_FINAL_TYPE (LanyardPersonRow, lanyard_person_row, LANYARD, PERSON_ROW,
 LanyardPerson *lanyard_person_row_get_person (LanyardPersonRow *self);
 void           lanyard_person_row_set_person (LanyardPersonRow *self,
                                               LanyardPerson    *person);
+gboolean       lanyard_person_row_get_selection_mode (LanyardPersonRow *self);
+void           lanyard_person_row_set_selection_mode (LanyardPersonRow *self,
+                                                      gboolean          selection_mode);
+gboolean       lanyard_person_row_get_marked (LanyardPersonRow *self);
+void           lanyard_person_row_set_marked (LanyardPersonRow *self,
+                                              gboolean          marked);
 
 G_END_DECLS

@@ -30,6 +30,9 @@ struct _LanyardWindow
   GtkWidget            *content_box;
   AdwWindowTitle       *sidebar_title;
   AdwWindowTitle       *content_title;
+  GtkWidget            *content_header_bar;
+  GtkWidget            *add_person_button;
+  GtkToggleButton      *select_button;
   GtkListBox           *sidebar_list;
   GtkLabel             *connection_label;
   GtkStack             *section_stack;
@@ -122,6 +125,34 @@ lanyard_window_update_titles (LanyardWindow *self)
         folded_subtitle = g_strdup (connection);
     }
   adw_window_title_set_subtitle (self->content_title, folded_subtitle);
+}
+
+/* The header's People buttons: only on the People section, once it has a facility. */
+static void
+lanyard_window_update_people_buttons (LanyardWindow *self)
+{
+  gboolean people = g_strcmp0 (gtk_stack_get_visible_child_name (self->section_stack), "people") == 0;
+  gboolean ready = !self->failed && lanyard_people_section_get_facility (self->people_section) != NULL;
+
+  gtk_widget_set_visible (self->add_person_button, people);
+  gtk_widget_set_visible (GTK_WIDGET (self->select_button), people);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-person", ready);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->select_button), ready);
+
+  if (!people && lanyard_people_section_get_selection_mode (self->people_section))
+    lanyard_people_section_set_selection_mode (self->people_section, FALSE);
+}
+
+static void
+on_people_section_selection_mode_changed_cb (LanyardWindow        *self,
+                                             GParamSpec           *pspec,
+                                             LanyardPeopleSection *section)
+{
+  /* GNOME's selection mode: the header bar says so in colour. */
+  if (lanyard_people_section_get_selection_mode (section))
+    gtk_widget_add_css_class (self->content_header_bar, "selection-mode");
+  else
+    gtk_widget_remove_css_class (self->content_header_bar, "selection-mode");
 }
 
 static void
@@ -272,6 +303,7 @@ on_section_stack_visible_child_changed_cb (LanyardWindow *self,
 
   lanyard_window_select_section_row (self);
   lanyard_window_update_titles (self);
+  lanyard_window_update_people_buttons (self);
 
   if (name != NULL)
     g_settings_set_string (self->settings, "last-section", name);
@@ -288,6 +320,7 @@ on_people_section_facility_changed_cb (LanyardWindow        *self,
     g_settings_set_int64 (self->settings, "last-facility", lanyard_facility_get_id (facility));
 
   lanyard_window_update_titles (self);
+  lanyard_window_update_people_buttons (self);
 }
 
 static void
@@ -313,6 +346,21 @@ win_search_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->section_stack, "people");
   lanyard_window_show_content (self);
   lanyard_people_section_focus_search (self->people_section);
+}
+
+static void
+win_add_person_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  LanyardWindow *self = LANYARD_WINDOW (widget);
+
+  if (self->failed || lanyard_people_section_get_facility (self->people_section) == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->section_stack, "people");
+  lanyard_window_show_content (self);
+  lanyard_people_section_add_person (self->people_section);
 }
 
 /* GtkWindow */
@@ -456,6 +504,9 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_header_bar);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, add_person_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, section_stack);
@@ -471,6 +522,8 @@ lanyard_window_class_init (LanyardWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.add-person", NULL, win_add_person_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-person", NULL);
 }
 
 static void
@@ -498,6 +551,13 @@ lanyard_window_init (LanyardWindow *self)
   self->pages = G_LIST_MODEL (gtk_stack_get_pages (self->section_stack));
   gtk_list_box_bind_model (self->sidebar_list, self->pages, create_sidebar_row, NULL, NULL);
   lanyard_window_select_section_row (self);
+
+  g_object_bind_property (self->people_section, "selection-mode",
+                          self->select_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->people_section, "notify::selection-mode",
+                           G_CALLBACK (on_people_section_selection_mode_changed_cb), self, G_CONNECT_SWAPPED);
+  lanyard_window_update_people_buttons (self);
 
   /* A narrow window opens on the section, not on the list of sections. */
   lanyard_window_show_content (self);
@@ -545,6 +605,7 @@ lanyard_window_new_for_error (GtkApplication *application,
   gtk_stack_set_visible_child_name (self->main_stack, "error");
   self->failed = TRUE;
   lanyard_window_update_busy (self);
+  lanyard_window_update_people_buttons (self);
 
   return self;
 }

@@ -1434,6 +1434,35 @@ lanyard_person_check_field (LanyardPersonField   field,
   return TRUE;
 }
 
+static gboolean
+require_contact (const char  *phone,
+                 const char  *email,
+                 GError     **error)
+{
+  if (phone == NULL && email == NULL)
+    {
+      g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                           _("A mobile phone or an email address is required: it is how the person signs in to the app"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+lanyard_person_check_contact (const char  *phone,
+                              const char  *email,
+                              const char  *default_region,
+                              GError     **error)
+{
+  g_autofree char *phone_value = NULL;
+  g_autofree char *email_value = NULL;
+
+  return lanyard_person_check_field (LANYARD_PERSON_FIELD_PHONE, phone, default_region, &phone_value, error) &&
+         lanyard_person_check_field (LANYARD_PERSON_FIELD_EMAIL, email, default_region, &email_value, error) &&
+         require_contact (phone_value, email_value, error);
+}
+
 gboolean
 lanyard_person_normalize (LanyardPerson  *self,
                           const char     *default_region,
@@ -1465,12 +1494,7 @@ lanyard_person_normalize (LanyardPerson  *self,
       ok = lanyard_person_check_field (checked[i].field, text, default_region, &values[i], error);
     }
 
-  if (ok && values[2] == NULL && values[3] == NULL)
-    {
-      g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                           _("A mobile phone or an email address is required: it is how the person signs in to the app"));
-      ok = FALSE;
-    }
+  ok = ok && require_contact (values[2], values[3], error);
 
   ok = ok &&
        normalize_optional (&self->app_message, 500, _("App message"), error) &&

@@ -103,6 +103,15 @@ gboolean lanyard_person_check_field (LanyardPersonField  field,
                                      char              **out_value,
                                      GError            **error);
 
+/*
+ * The rule that takes two fields: a mobile phone or an email is required,
+ * since one of them is how the person signs in. Checks each as typed too.
+ */
+gboolean lanyard_person_check_contact (const char  *phone,
+                                       const char  *email,
+                                       const char  *default_region,
+                                       GError     **error);
+
 gboolean lanyard_person_normalize (LanyardPerson *self,
                                    const char    *default_region,
                                    GError       **error);
