@@ -11,6 +11,7 @@
 #include "lanyard-people-section.h"
 #include "lanyard-person-pane.h"
 #include "lanyard-person-row.h"
+#include "lanyard-ui-util.h"
 
 /* How many people "Create a Demo Facility" adds, and with which seed. */
 #define DEMO_PEOPLE 500
@@ -135,7 +136,7 @@ struct _LanyardPeopleSection
   GtkLabel            *has_access_count_label;
   GtkLabel            *no_access_count_label;
   GtkSearchEntry      *search_entry;
-  GtkFlowBox          *chips_box;
+  GtkBox              *chips_box;
   struct {
     GtkMenuButton     *button;
     GtkListBox        *list;
@@ -252,18 +253,7 @@ static void
 lanyard_people_section_toast_error (LanyardPeopleSection *self,
                                     const GError         *error)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *title = NULL;
-
-  if (overlay == NULL)
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-
-  /* Toast titles are markup. */
-  title = g_markup_escape_text (error->message, -1);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+  lanyard_ui_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -851,11 +841,7 @@ static void
 lanyard_people_section_toast (LanyardPeopleSection *self,
                               const char           *title)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *markup = g_markup_escape_text (title, -1);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (markup));
+  lanyard_ui_toast (GTK_WIDGET (self), title);
 }
 
 /*
@@ -987,8 +973,9 @@ lanyard_people_section_switch_pane (LanyardPeopleSection *self,
 {
   LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
   PaneSwitch *change;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
   g_autofree char *name = NULL;
+  g_autofree char *body = NULL;
 
   if (shown != NULL && person != NULL && lanyard_person_get_id (shown) == lanyard_person_get_id (person))
     {
@@ -1009,19 +996,10 @@ lanyard_people_section_switch_pane (LanyardPeopleSection *self,
     }
 
   name = lanyard_person_dup_display_name (shown);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("Discard Unsaved Changes?"), NULL);
   /* Translators: %s is a person's name */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("Some of what you typed for %s has not been saved, because it is not valid yet."),
-                                  name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "keep", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  body = g_strdup_printf (_("Some of what you typed for %s has not been saved, because it is not valid yet."), name);
+  dialog = lanyard_ui_confirm_dialog_new (GTK_WIDGET (self), _("Discard Unsaved Changes?"), body,
+                                          _("_Keep Editing"), "discard", _("_Discard"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_discard_dialog_response_cb), change,
                          (GClosureNotify)(void (*) (void))pane_switch_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1353,7 +1331,7 @@ lanyard_people_section_confirm_delete (LanyardPeopleSection *self,
                                        const char           *name)
 {
   g_autofree char *heading = NULL;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
 
   if (ids->len == 0)
     return;
@@ -1364,20 +1342,13 @@ lanyard_people_section_confirm_delete (LanyardPeopleSection *self,
   else
     heading = g_strdup_printf (ngettext ("Delete %u Person?", "Delete %u People?", ids->len), ids->len);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, NULL);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               ngettext ("No door will open for them any more and they leave the list. "
-                                         "The audit log keeps a record of them.",
-                                         "No door will open for them any more and they leave the list. "
-                                         "The audit log keeps a record of each of them.",
-                                         ids->len));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = lanyard_ui_confirm_dialog_new (GTK_WIDGET (self), heading,
+                                          ngettext ("No door will open for them any more and they leave the list. "
+                                                    "The audit log keeps a record of them.",
+                                                    "No door will open for them any more and they leave the list. "
+                                                    "The audit log keeps a record of each of them.",
+                                                    ids->len),
+                                          NULL, "delete", _("_Delete"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_dialog_response_cb),
                          bulk_change_new (self, ids, ids->len == 1 ? name : NULL),
                          (GClosureNotify)(void (*) (void))bulk_change_free, 0);
@@ -1790,14 +1761,7 @@ people_delete_action (GtkWidget  *widget,
   if (self->selection_mode && g_hash_table_size (self->marked) > 0)
     people_delete_marked_action (widget, action_name, param);
   else if (shown != NULL && lanyard_person_get_id (shown) != LANYARD_NO_ID)
-    {
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_autofree char *name = lanyard_person_dup_display_name (shown);
-      gint64 id = lanyard_person_get_id (shown);
-
-      g_array_append_val (ids, id);
-      lanyard_people_section_confirm_delete (self, ids, name);
-    }
+    lanyard_person_pane_ask_delete (self->person_pane);
 }
 
 /* Escape: closes the pane, else leaves selection mode. */
@@ -2052,12 +2016,6 @@ lanyard_people_section_init (LanyardPeopleSection *self)
   gtk_list_view_set_factory (self->list_view, factory);
 
   lanyard_people_section_update_marked (self);
-
-  /* The chips are the stops for the keyboard, not the flow box's cells. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
 
   for (Chip chip = 0; chip < N_CHIPS; chip++)
     {

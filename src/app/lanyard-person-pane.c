@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lanyard-person-pane.h"
+#include "lanyard-ui-util.h"
 
 /* How many audit events one read of the history brings. */
 #define HISTORY_PAGE_SIZE 20
@@ -617,18 +618,7 @@ static void
 lanyard_person_pane_toast (LanyardPersonPane *self,
                            const char        *message)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *title = NULL;
-
-  if (overlay == NULL)
-    {
-      g_warning ("%s", message);
-      return;
-    }
-
-  /* Toast titles are markup. */
-  title = g_markup_escape_text (message, -1);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+  lanyard_ui_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -2490,21 +2480,13 @@ on_clear_grants_dialog_response_cb (AdwMessageDialog *dialog,
   lanyard_person_pane_write_next (self);
 }
 
-static GtkWindow *
-lanyard_person_pane_get_window (LanyardPersonPane *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
 static void
 on_clear_grants_button_clicked_cb (LanyardPersonPane *self,
                                    GtkButton         *button)
 {
   g_autofree char *name = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
   guint n_grants;
 
   if (self->person == NULL || self->grants == NULL || self->grants->len == 0)
@@ -2518,14 +2500,8 @@ on_clear_grants_button_clicked_cb (LanyardPersonPane *self,
                                     n_grants),
                           name, n_grants);
 
-  dialog = adw_message_dialog_new (lanyard_person_pane_get_window (self), _("Clear All Grants?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "clear", _("C_lear All"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = lanyard_ui_confirm_dialog_new (GTK_WIDGET (self), _("Clear All Grants?"), body,
+                                          NULL, "clear", _("C_lear All"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_clear_grants_dialog_response_cb),
                          request_new (self, lanyard_person_get_id (self->person)),
                          (GClosureNotify)(void (*) (void))request_free, 0);
@@ -2598,9 +2574,18 @@ static void
 on_delete_button_clicked_cb (LanyardPersonPane *self,
                              GtkButton         *button)
 {
+  lanyard_person_pane_ask_delete (self);
+}
+
+/* Asks whether to delete the person shown, and does it when the answer is yes. */
+void
+lanyard_person_pane_ask_delete (LanyardPersonPane *self)
+{
   g_autofree char *name = NULL;
   g_autofree char *heading = NULL;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (LANYARD_IS_PERSON_PANE (self));
 
   if (self->person == NULL)
     return;
@@ -2609,16 +2594,10 @@ on_delete_button_clicked_cb (LanyardPersonPane *self,
   /* Translators: %s is a person's name */
   heading = g_strdup_printf (_("Delete %s?"), name);
 
-  dialog = adw_message_dialog_new (lanyard_person_pane_get_window (self), heading,
-                                   _("Doors will no longer open for them and their grants are removed. "
-                                     "The history keeps a record of the deletion."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = lanyard_ui_confirm_dialog_new (GTK_WIDGET (self), heading,
+                                          _("Doors will no longer open for them and their grants are removed. "
+                                            "The history keeps a record of the deletion."),
+                                          NULL, "delete", _("_Delete"));
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_dialog_response_cb),
                          request_new (self, lanyard_person_get_id (self->person)),
                          (GClosureNotify)(void (*) (void))request_free, 0);

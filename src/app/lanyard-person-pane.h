@@ -43,6 +43,8 @@ void           lanyard_person_pane_set_person       (LanyardPersonPane *self,
                                                      LanyardPerson     *person);
 /* TRUE while something typed has not been stored (for example because it is not valid yet). */
 gboolean       lanyard_person_pane_get_has_unsaved_changes (LanyardPersonPane *self);
+/* Asks whether to delete the person shown (a message dialog) and deletes them when confirmed. */
+void           lanyard_person_pane_ask_delete       (LanyardPersonPane *self);
 /* TRUE while the pane is reading or writing. */
 gboolean       lanyard_person_pane_get_busy         (LanyardPersonPane *self);
 

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Small things every part of the window does alike: telling the user
+ * something in a toast, and asking before something is destroyed.
+ */
+
+/* Shows @text (plain text, not markup) in the toast overlay @widget is in. */
+void              lanyard_ui_toast               (GtkWidget  *widget,
+                                                  const char *text);
+
+/*
+ * A message dialog over @widget's window that asks before destroying
+ * something: a response "cancel" (labelled @cancel_label, or Cancel when
+ * NULL; also what Escape and closing answer, and the default) and a
+ * destructive one, @confirm_id, labelled @confirm_label. Connect to
+ * "response", then present it.
+ */
+AdwMessageDialog *lanyard_ui_confirm_dialog_new  (GtkWidget  *widget,
+                                                  const char *heading,
+                                                  const char *body,
+                                                  const char *cancel_label,
+                                                  const char *confirm_id,
+                                                  const char *confirm_label);
+
+G_END_DECLS
