@@ -1935,8 +1935,9 @@ lanyard_person_pane_change_failed (LanyardPersonPane *self,
   lanyard_person_pane_update_unsaved (self);
 }
 
+/* A change was written, by save_person() or, for grants, set_grants(). */
 static void
-on_person_written_cb (GObject      *object,
+on_change_written_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
@@ -1945,33 +1946,10 @@ on_person_written_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   Change *change = g_steal_pointer (&self->writing);
 
-  person = lanyard_store_save_person_finish (LANYARD_STORE (object), result, &error);
-  lanyard_person_pane_end_busy (self);
-
-  if (!self->disposed)
-    {
-      if (person != NULL)
-        lanyard_person_pane_change_stored (self, change, person);
-      else
-        lanyard_person_pane_change_failed (self, change, error);
-
-      lanyard_person_pane_write_next (self);
-    }
-
-  change_free (change);
-}
-
-static void
-on_grants_written_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(LanyardPersonPane) self = user_data;
-  g_autoptr(LanyardPerson) person = NULL;
-  g_autoptr(GError) error = NULL;
-  Change *change = g_steal_pointer (&self->writing);
-
-  person = lanyard_store_set_grants_finish (LANYARD_STORE (object), result, &error);
+  if (change->kind == CHANGE_GRANT || change->kind == CHANGE_CLEAR_GRANTS)
+    person = lanyard_store_set_grants_finish (LANYARD_STORE (object), result, &error);
+  else
+    person = lanyard_store_save_person_finish (LANYARD_STORE (object), result, &error);
   lanyard_person_pane_end_busy (self);
 
   if (!self->disposed)
@@ -2033,7 +2011,7 @@ lanyard_person_pane_write_next (LanyardPersonPane *self)
                                           lanyard_person_get_version (base),
                                           change->grants,
                                           NULL,
-                                          on_grants_written_cb,
+                                          on_change_written_cb,
                                           g_object_ref (self));
         }
       else
@@ -2052,7 +2030,7 @@ lanyard_person_pane_write_next (LanyardPersonPane *self)
           /* Written even when the pane goes away meanwhile: nothing is cancelled. */
           self->writing = change;
           lanyard_person_pane_begin_busy (self);
-          lanyard_store_save_person_async (self->store, copy, NULL, on_person_written_cb, g_object_ref (self));
+          lanyard_store_save_person_async (self->store, copy, NULL, on_change_written_cb, g_object_ref (self));
         }
     }
 
