@@ -382,7 +382,7 @@ measure_switching (Bench  *bench,
   if (tags != NULL && tags->len > 0)
     tag = ((LanyardFacetValue *)g_ptr_array_index (tags, 0))->value;
 
-#define STEP(a, p) (steps[n].action = (a), steps[n].param = g_variant_ref_sink (p), n++)
+#define STEP(a, p) (steps[n].action = (a), steps[n].param = (p) != NULL ? g_variant_ref_sink (p) : NULL, n++)
   STEP ("people.set-access", g_variant_new_int32 (LANYARD_ACCESS_FILTER_HAS_ACCESS));
   STEP ("people.set-access", g_variant_new_int32 (LANYARD_ACCESS_FILTER_NO_ACCESS));
   STEP ("people.set-access", g_variant_new_int32 (LANYARD_ACCESS_FILTER_DISABLED));
@@ -495,8 +495,19 @@ main (int   argc,
         }
     }
 
-  if (!lanyard_test_init_widgets (&argc, &argv))
-    return 1;
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display\n");
+      return 1;
+    }
+  adw_init ();
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/app/lanyard/Lanyard/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   store = lanyard_sqlite_store_open (opt_database, &error);
   if (store == NULL)
@@ -516,7 +527,7 @@ main (int   argc,
   bench.vadjustment = gtk_scrolled_window_get_vadjustment (lanyard_test_get_widget (GTK_WIDGET (bench.window),
                                                                                     "scrolled_window"));
   bench.model = LANYARD_PEOPLE_MODEL (gtk_single_selection_get_model (
-    GTK_SINGLE_SELECTION (gtk_list_view_get_model (lanyard_test_get_widget (GTK_WIDGET (bench.window), "list_view")))));
+    GTK_SINGLE_SELECTION (gtk_grid_view_get_model (lanyard_test_get_widget (GTK_WIDGET (bench.window), "people_view")))));
   bench.watch_source = g_timeout_add_full (G_PRIORITY_HIGH, 1, on_watch_tick_cb, &bench, NULL);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (bench.model)) > 0)
@@ -527,7 +538,8 @@ main (int   argc,
       measure_switching (&bench, switch_ms, switching_stalls);
     }
 
-  g_print ("  renderer: %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))));
+  g_print ("  renderer: %s (GSK_RENDERER=%s)\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))),
+           g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset");
   if (launch_ms->len > 0)
     {
       report_series ("launch to first rows painted", launch_ms, TARGET_LAUNCH_MS, FALSE);

@@ -134,6 +134,14 @@ lanyard_application_watch_for_screenshot (LanyardApplication *self,
  * (bench/lanyard-app-bench). LANYARD_PROFILE=quit also quits then.
  */
 
+/* With LANYARD_PROFILE set, notes on stderr when launching reached @what. */
+void
+lanyard_application_profile_mark (const char *what)
+{
+  if (g_getenv ("LANYARD_PROFILE") != NULL)
+    g_printerr ("lanyard-profile: %s monotonic-usec=%" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
+}
+
 static void
 on_profile_after_paint_cb (GdkFrameClock *frame_clock,
                            LanyardWindow *window)
@@ -142,8 +150,7 @@ on_profile_after_paint_cb (GdkFrameClock *frame_clock,
 
   g_signal_handlers_disconnect_by_func (frame_clock, on_profile_after_paint_cb, window);
 
-  g_printerr ("lanyard-profile: first-rows-painted monotonic-usec=%" G_GINT64_FORMAT "\n",
-              g_get_monotonic_time ());
+  lanyard_application_profile_mark ("first-rows-painted");
 
   if (app != NULL && g_strcmp0 (g_getenv ("LANYARD_PROFILE"), "quit") == 0)
     g_application_quit (G_APPLICATION (app));
@@ -202,6 +209,7 @@ on_store_opened_cb (GObject      *object,
   LanyardWindow *window;
 
   store = open_store_finish (self, result, &error);
+  lanyard_application_profile_mark ("store-opened");
 
   if (store != NULL)
     window = lanyard_window_new (GTK_APPLICATION (self), store);
@@ -213,6 +221,7 @@ on_store_opened_cb (GObject      *object,
 
   lanyard_application_watch_for_screenshot (self, window);
   lanyard_application_watch_for_profile (self, window);
+  lanyard_application_profile_mark ("window-built");
   gtk_window_present (GTK_WINDOW (window));
 
   self->opening = FALSE;
@@ -267,7 +276,9 @@ lanyard_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Primary>q", NULL };
 
+  lanyard_application_profile_mark ("gtk-started");
   G_APPLICATION_CLASS (lanyard_application_parent_class)->startup (application);
+  lanyard_application_profile_mark ("adw-started");
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions, G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);

@@ -18,4 +18,7 @@ LanyardApplication *lanyard_application_new (void);
 /* The database the app opens: $LANYARD_DATABASE when set, else the default local one. */
 char               *lanyard_application_dup_database_path (void);
 
+/* With LANYARD_PROFILE set, notes on stderr when launching reached @what (for bench/lanyard-app-bench). */
+void                lanyard_application_profile_mark      (const char *what);
+
 G_END_DECLS

@@ -73,16 +73,30 @@ fetch_free (Fetch *fetch)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
 
+/*
+ * The rows fetched and, while more are to come, one page of stand-ins
+ * after them (fewer when the count expected says the query ends sooner).
+ * Reading a stand-in fetches up to it, so the list grows as it is
+ * scrolled. The list never claims a million rows up front: GTK's list
+ * widgets visit every row added by a change (GtkListItemManager asks for
+ * each item), which for a million rows took seconds and hundreds of
+ * megabytes of stand-ins, measured with bench/lanyard-app-bench.
+ */
 static guint
 lanyard_people_model_count (LanyardPeopleModel *self)
 {
+  guint more = LANYARD_PEOPLE_MODEL_PAGE_SIZE;
+
   if (self->query == NULL)
     return 0;
 
   if (self->complete)
     return self->people->len;
 
-  return MAX (self->n_expected, self->people->len);
+  if (self->n_expected > self->people->len)
+    more = MIN (more, self->n_expected - self->people->len);
+
+  return self->people->len + more;
 }
 
 /* Notifies loading and complete when they changed since last told. */
@@ -178,6 +192,46 @@ lanyard_people_model_append_page (LanyardPeopleModel *self,
   g_hash_table_foreach_remove (self->placeholders, placeholder_is_stale, self);
 }
 
+/*
+ * People of the new page who were shown already, unchanged, keep their
+ * objects: GTK's list widgets keep a row's widget for an item that is
+ * still there, and only make new widgets for new items (a few hundred of
+ * them each time the search changes otherwise).
+ */
+static void
+lanyard_people_model_keep_shown (LanyardPeopleModel *self,
+                                 LanyardPeoplePage  *page)
+{
+  g_autoptr(GHashTable) shown = NULL;
+  g_autofree gint64 *ids = NULL;
+
+  if (self->people->len == 0)
+    return;
+
+  shown = g_hash_table_new (g_int64_hash, g_int64_equal);
+  ids = g_new (gint64, self->people->len);
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      LanyardPerson *person = g_ptr_array_index (self->people, i);
+
+      ids[i] = lanyard_person_get_id (person);
+      g_hash_table_insert (shown, &ids[i], person);
+    }
+
+  for (guint i = 0; i < page->people->len; i++)
+    {
+      LanyardPerson *person = g_ptr_array_index (page->people, i);
+      gint64 id = lanyard_person_get_id (person);
+      LanyardPerson *old = g_hash_table_lookup (shown, &id);
+
+      if (old != NULL && lanyard_person_get_version (old) == lanyard_person_get_version (person))
+        {
+          g_ptr_array_index (page->people, i) = g_object_ref (old);
+          g_object_unref (person);
+        }
+    }
+}
+
 static void
 on_page_fetched_cb (GObject      *object,
                     GAsyncResult *result,
@@ -213,6 +267,7 @@ on_page_fetched_cb (GObject      *object,
   if (self->pending != NULL)
     {
       /* The first page of a new query replaces every row at once. */
+      lanyard_people_model_keep_shown (self, page);
       g_clear_pointer (&self->query, lanyard_people_query_free);
       self->query = g_steal_pointer (&self->pending);
       self->n_expected = self->pending_expected;

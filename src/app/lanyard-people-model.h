@@ -25,11 +25,12 @@ LanyardStore             *lanyard_people_model_get_store   (LanyardPeopleModel  
 const LanyardPeopleQuery *lanyard_people_model_get_query   (LanyardPeopleModel       *self);
 
 /*
- * Starts showing @query. @n_expected is how many people it is known to
- * match (from the stat tiles), or 0 when unknown: the model then grows as
- * pages arrive. The rows of the previous query stay until the first page
- * of the new one is in, so typing in the search does not flash an empty
- * list.
+ * Starts showing @query. The model holds the rows fetched and, while more
+ * are to come, one page of placeholder rows after them; @n_expected is how
+ * many people the query is known to match (from the stat tiles), or 0 when
+ * unknown, and only shortens that last page of placeholders. The rows of
+ * the previous query stay until the first page of the new one is in, so
+ * typing in the search does not flash an empty list.
  */
 void                      lanyard_people_model_set_query   (LanyardPeopleModel       *self,
                                                             const LanyardPeopleQuery *query,
@@ -53,7 +54,7 @@ guint                     lanyard_people_model_find_person   (LanyardPeopleModel
 
 /* TRUE while the first page of a new query is on its way. */
 gboolean                  lanyard_people_model_get_loading (LanyardPeopleModel       *self);
-/* TRUE once the last page of the query is in: n_items is then exact. */
+/* TRUE once the last page of the query is in: n_items is then the number of people it matches. */
 gboolean                  lanyard_people_model_get_complete (LanyardPeopleModel      *self);
 
 G_END_DECLS

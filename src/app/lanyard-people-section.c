@@ -117,6 +117,7 @@ struct _LanyardPeopleSection
   guint                selection_mode : 1;
   guint                relist : 1;           /* the next requery reads the list again, even if unchanged */
   guint                keep_scroll : 1;      /* ... and keeps the scroll position */
+  guint                stale_facets;         /* bit per chip: its values are to be read again */
 
   /* Selection mode: the people ticked, id → display name; and the row widgets alive, to tick. */
   GHashTable          *marked;
@@ -145,7 +146,7 @@ struct _LanyardPeopleSection
   GtkButton           *clear_filters_button;
   GtkStack            *list_stack;
   GtkScrolledWindow   *scrolled_window;
-  GtkListView         *list_view;
+  GtkGridView         *people_view;
   GtkSingleSelection  *selection;
   AdwStatusPage       *no_results_status_page;
   AdwFlap             *flap;
@@ -512,6 +513,9 @@ lanyard_people_section_sync_chip (LanyardPeopleSection *self,
 
       target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
       check = g_object_get_data (G_OBJECT (row), "check");
+      /* The row that says the values are being read has none. */
+      if (check == NULL)
+        continue;
       gtk_widget_set_opacity (check, target != NULL && g_variant_equal (target, state) ? 1 : 0);
     }
 }
@@ -635,7 +639,11 @@ on_facet_values_read_cb (GObject      *object,
   if (values == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        lanyard_people_section_toast_error (self, error);
+        {
+          /* Try again when the list is opened again. */
+          self->stale_facets |= 1u << chip;
+          lanyard_people_section_toast_error (self, error);
+        }
       return;
     }
 
@@ -654,35 +662,80 @@ on_facet_values_read_cb (GObject      *object,
   lanyard_people_section_sync_chip (self, chip);
 }
 
-/* The choices of the chips whose values come from the data. */
+/*
+ * Reads the values of a chip whose choices come from the data. Counting a
+ * million people's tags takes a while, so it happens when the chip's list
+ * is opened, not with every change: the other reads of the section (the
+ * tiles, the list) do not wait behind it.
+ */
+static void
+lanyard_people_section_load_facet (LanyardPeopleSection *self,
+                                   Chip                  chip)
+{
+  FacetLoad *load;
+  GtkWidget *row;
+  GtkWidget *label;
+
+  g_assert (chip_info[chip].choices == NULL);
+
+  if (self->store == NULL || self->facility == NULL || !(self->stale_facets & (1u << chip)))
+    return;
+
+  self->stale_facets &= ~(1u << chip);
+  if (self->facets_cancellable == NULL)
+    self->facets_cancellable = g_cancellable_new ();
+
+  /* Until the values are in: the choice of none, and a word that more is coming. */
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->chips[chip].list))) != NULL)
+    gtk_list_box_remove (self->chips[chip].list, row);
+  lanyard_people_section_add_chip_row (self, chip, g_variant_new_string (""), _("Any"), -1);
+  label = gtk_label_new (_("Reading the values…"));
+  gtk_widget_add_css_class (label, "dim-label");
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_append (self->chips[chip].list, row);
+  lanyard_people_section_sync_chip (self, chip);
+
+  load = g_new0 (FacetLoad, 1);
+  load->self = g_object_ref (self);
+  load->chip = chip;
+  lanyard_store_list_facet_values_async (self->store,
+                                         lanyard_facility_get_id (self->facility),
+                                         chip_info[chip].facet,
+                                         self->facets_cancellable,
+                                         on_facet_values_read_cb,
+                                         load);
+}
+
+/* The values in the data may have changed: read them again when next shown (now, for an open list). */
 static void
 lanyard_people_section_load_facets (LanyardPeopleSection *self)
 {
   g_cancellable_cancel (self->facets_cancellable);
   g_clear_object (&self->facets_cancellable);
 
-  if (self->store == NULL || self->facility == NULL)
-    return;
-
-  self->facets_cancellable = g_cancellable_new ();
-
   for (Chip chip = 0; chip < N_CHIPS; chip++)
     {
-      FacetLoad *load;
+      GtkPopover *popover;
 
       if (chip_info[chip].choices != NULL)
         continue;
 
-      load = g_new0 (FacetLoad, 1);
-      load->self = g_object_ref (self);
-      load->chip = chip;
-      lanyard_store_list_facet_values_async (self->store,
-                                             lanyard_facility_get_id (self->facility),
-                                             chip_info[chip].facet,
-                                             self->facets_cancellable,
-                                             on_facet_values_read_cb,
-                                             load);
+      self->stale_facets |= 1u << chip;
+      popover = gtk_menu_button_get_popover (self->chips[chip].button);
+      if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
+        lanyard_people_section_load_facet (self, chip);
     }
+}
+
+static void
+on_chip_popover_show_cb (GtkPopover           *popover,
+                         LanyardPeopleSection *self)
+{
+  Chip chip = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (popover), "chip"));
+
+  lanyard_people_section_load_facet (self, chip);
 }
 
 static void
@@ -1036,7 +1089,7 @@ lanyard_people_section_open_person_id (LanyardPeopleSection *self,
       g_autoptr(LanyardPerson) person = g_list_model_get_item (G_LIST_MODEL (self->model), position);
 
       lanyard_people_section_switch_pane (self, person, position);
-      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+      gtk_widget_activate_action (GTK_WIDGET (self->people_view), "list.scroll-to-item", "u", position);
       return;
     }
 
@@ -1422,7 +1475,7 @@ static void
 on_search_entry_search_changed_cb (LanyardPeopleSection *self,
                                    GtkSearchEntry       *entry)
 {
-  /* GtkSearchEntry already waits 150 ms after the last keystroke; the model drops the query before. */
+  /* GtkSearchEntry already waits a moment (search-delay) after the last key; the model drops the query before. */
   lanyard_people_section_requery (self);
 }
 
@@ -1451,8 +1504,9 @@ on_model_loading_changed_cb (LanyardPeopleSection *self,
   /* A new query's rows are in: show them from the top (a list read again after a change stays put). */
   if (!lanyard_people_model_get_loading (model))
     {
-      if (!self->keep_scroll)
-        gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+      /* Through the view's anchor: the adjustment's pixels are stale until it lays out the new rows. */
+      if (!self->keep_scroll && g_list_model_get_n_items (G_LIST_MODEL (model)) > 0)
+        gtk_widget_activate_action (GTK_WIDGET (self->people_view), "list.scroll-to-item", "u", 0);
       self->keep_scroll = FALSE;
     }
 
@@ -1519,9 +1573,9 @@ on_selection_selected_item_changed_cb (LanyardPeopleSection *self,
 }
 
 static void
-on_list_view_activate_cb (LanyardPeopleSection *self,
-                          guint                 position,
-                          GtkListView          *list_view)
+on_people_view_activate_cb (LanyardPeopleSection *self,
+                            guint                 position,
+                            GtkGridView          *people_view)
 {
   g_autoptr(LanyardPerson) person = g_list_model_get_item (G_LIST_MODEL (self->model), position);
   GHashTableIter iter;
@@ -1936,7 +1990,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, clear_filters_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, scrolled_window);
-  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_view);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, people_view);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, no_results_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, flap);
@@ -1948,7 +2002,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_descending_button_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_selected_item_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_people_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_flap_reveal_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_person_pane_person_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_person_pane_person_deleted_cb);
@@ -2013,7 +2067,7 @@ lanyard_people_section_init (LanyardPeopleSection *self)
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_grid_view_set_factory (self->people_view, factory);
 
   lanyard_people_section_update_marked (self);
 
@@ -2029,6 +2083,15 @@ lanyard_people_section_init (LanyardPeopleSection *self)
         lanyard_people_section_add_chip_row (self, chip, g_variant_new_string (""), _("Any"), -1);
     }
   lanyard_people_section_sync_chips (self);
+
+  for (Chip chip = 0; chip < N_CHIPS; chip++)
+    if (chip_info[chip].choices == NULL)
+      {
+        GtkPopover *popover = gtk_menu_button_get_popover (self->chips[chip].button);
+
+        g_object_set_data (G_OBJECT (popover), "chip", GUINT_TO_POINTER (chip));
+        g_signal_connect_object (popover, "show", G_CALLBACK (on_chip_popover_show_cb), self, 0);
+      }
 
   /* Typing anywhere in the section goes to the search. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));

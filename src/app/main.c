@@ -13,6 +13,8 @@ main (int   argc,
 {
   g_autoptr(LanyardApplication) app = NULL;
 
+  lanyard_application_profile_mark ("main");
+
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
