@@ -8,7 +8,9 @@
 #
 #   bench/app-bench.sh [BUILD_DIR [DATA_DIR]]
 #
-# BUILD_DIR defaults to _build. The databases are made in DATA_DIR (default
+# BUILD_DIR defaults to _build. GSK_RENDERER=cairo measures with GTK's
+# software renderer instead of its default (GL; under Xvfb that is Mesa's
+# llvmpipe, drawing on the CPU the app runs on). The databases are made in DATA_DIR (default
 # /tmp/lanyard-app-bench) with `lanyardctl demo` the first time, which takes
 # about two minutes for the million, and reused afterwards.
 set -euo pipefail

@@ -1475,7 +1475,7 @@ static void
 on_search_entry_search_changed_cb (LanyardPeopleSection *self,
                                    GtkSearchEntry       *entry)
 {
-  /* GtkSearchEntry already waits a moment (search-delay) after the last key; the model drops the query before. */
+  /* Every key searches (search-delay is 0); the model drops the query before. */
   lanyard_people_section_requery (self);
 }
 
