@@ -11,6 +11,7 @@
 #include "lanyard-people-model.h"
 #include "lanyard-people-section.h"
 #include "lanyard-person-pane.h"
+#include "lanyard-preferences-window.h"
 #include "lanyard-person-row.h"
 #include "lanyard-test-utils.h"
 #include "lanyard-widget-test-utils.h"
@@ -989,6 +990,128 @@ test_screenshots (Fixture       *fixture,
   save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-narrow.png");
 }
 
+typedef struct {
+  Fixture *fixture;
+  gint64   person_id;
+} BadgeWait;
+
+static gboolean
+row_shows_disabled (gpointer data)
+{
+  BadgeWait *wait = data;
+  LanyardPersonRow *row = find_row_of (wait->fixture, wait->person_id);
+
+  return row != NULL && lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED);
+}
+
+static gboolean
+tiles_say_no_access (gpointer data)
+{
+  Fixture *fixture = data;
+  LanyardPeopleCounts counts = { 0 };
+  g_autofree char *expected = NULL;
+
+  lanyard_store_count_people (LANYARD_STORE (fixture->store), fixture->facility_id, &counts, NULL, NULL);
+  expected = g_strdup_printf ("%'" G_GUINT64_FORMAT, counts.no_access);
+
+  return g_strcmp0 (gtk_label_get_label (get_widget (fixture, "no_access_count_label")), expected) == 0;
+}
+
+/* The pane's Access Enabled switch changes the store, the row's badge and the tiles. */
+static void
+test_pane_access_switch (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LanyardPeopleModel *model;
+  GtkSingleSelection *selection;
+  g_autoptr(LanyardPerson) person = NULL;
+  GtkSwitch *access_switch;
+  LanyardPersonRow *row;
+  guint position = G_MAXUINT;
+
+  open_window (fixture);
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "people_view"), "the first rows");
+  model = get_people_model (fixture);
+  selection = GTK_SINGLE_SELECTION (gtk_grid_view_get_model (get_widget (fixture, "people_view")));
+
+  /* Someone whose access is on, with a row on screen. */
+  for (guint i = 0; i < 10 && position == G_MAXUINT; i++)
+    {
+      g_autoptr(LanyardPerson) candidate = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      if (lanyard_person_get_access_enabled (candidate) && find_row_of (fixture, lanyard_person_get_id (candidate)))
+        {
+          position = i;
+          person = g_steal_pointer (&candidate);
+        }
+    }
+  g_assert_nonnull (person);
+  row = find_row_of (fixture, lanyard_person_get_id (person));
+  g_assert_false (lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED));
+
+  gtk_single_selection_set_selected (selection, position);
+  access_switch = get_widget (fixture, "access_switch");
+  g_assert_true (gtk_switch_get_active (access_switch));
+  gtk_switch_set_active (access_switch, FALSE);
+
+  {
+    AccessWait stored = { LANYARD_STORE (fixture->store), lanyard_person_get_id (person), FALSE };
+    BadgeWait shown = { fixture, lanyard_person_get_id (person) };
+
+    lanyard_test_wait_for (person_access_is, &stored, "the store to have access disabled");
+    lanyard_test_wait_for (row_shows_disabled, &shown, "the row's Disabled badge");
+  }
+  lanyard_test_wait_for (tiles_say_no_access, fixture, "the No access tile to count them");
+  maybe_screenshot (fixture, "test-pane-access-off.png");
+}
+
+static gboolean
+phone_region_is_us (gpointer data)
+{
+  g_autofree char *region = lanyard_store_dup_phone_region (data);
+
+  return g_strcmp0 (region, "US") == 0;
+}
+
+/* Preferences: the default phone region, shown as stored and changed through the store. */
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWindow *preferences;
+  AdwComboRow *region_row;
+  GListModel *names;
+  guint selected, us = GTK_INVALID_LIST_POSITION;
+  g_autofree char *germany = NULL;
+
+  open_window (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.preferences", NULL));
+  preferences = find_toplevel (LANYARD_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+
+  region_row = lanyard_test_get_widget (GTK_WIDGET (preferences), "region_row");
+  names = adw_combo_row_get_model (region_row);
+  selected = adw_combo_row_get_selected (region_row);
+  g_assert_cmpuint (selected, !=, GTK_INVALID_LIST_POSITION);
+  /* The test store reads numbers as German ones. */
+  germany = g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (names), selected));
+  g_assert_true (g_str_has_suffix (germany, "(+49)"));
+  lanyard_test_maybe_screenshot (GTK_WIDGET (preferences), "test-preferences.png");
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (names), i);
+
+      if (g_str_has_prefix (name, "United States") && g_str_has_suffix (name, "(+1)"))
+        us = i;
+    }
+  g_assert_cmpuint (us, !=, GTK_INVALID_LIST_POSITION);
+
+  adw_combo_row_set_selected (region_row, us);
+  lanyard_test_wait_for (phone_region_is_us, fixture->store, "the region to be stored");
+  gtk_window_destroy (preferences);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1008,6 +1131,10 @@ main (int   argc,
               fixture_set_up, test_selection_mode, fixture_tear_down);
   g_test_add ("/app/window/people/pane-and-delete-key", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_pane_and_delete_key, fixture_tear_down);
+  g_test_add ("/app/window/people/pane-access-switch", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_pane_access_switch, fixture_tear_down);
+  g_test_add ("/app/window/preferences", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_preferences, fixture_tear_down);
   g_test_add ("/app/window/screenshots", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_screenshots, fixture_tear_down);
   g_test_add ("/app/window/people/empty-database", Fixture, GINT_TO_POINTER (FALSE),

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-people-section.h"
+#include "lanyard-preferences-window.h"
 #include "lanyard-window.h"
 
 struct _LanyardWindow
@@ -137,6 +138,7 @@ lanyard_window_update_people_buttons (LanyardWindow *self)
   gtk_widget_set_visible (self->add_person_button, people);
   gtk_widget_set_visible (GTK_WIDGET (self->select_button), people);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-person", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", self->store != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->select_button), ready);
 
   if (!people && lanyard_people_section_get_selection_mode (self->people_section))
@@ -363,6 +365,19 @@ win_add_person_action (GtkWidget  *widget,
   lanyard_people_section_add_person (self->people_section);
 }
 
+static void
+win_preferences_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  LanyardWindow *self = LANYARD_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (lanyard_preferences_window_new (GTK_WINDOW (self), self->store)));
+}
+
 /* GtkWindow */
 
 static gboolean
@@ -523,6 +538,8 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_install_action (widget_class, "win.add-person", NULL, win_add_person_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, win_preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-person", NULL);
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 #include <list>
+#include <set>
 #include <string>
 
 #include <glib/gi18n-lib.h>
@@ -510,5 +511,91 @@ lanyard_phone_format_international (const char *e164)
   catch (...)
     {
       return g_strdup (e164);
+    }
+}
+
+static int
+compare_region_names (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  GHashTable *keys = (GHashTable *) user_data;
+  const char *code_a = *(const char * const *) a;
+  const char *code_b = *(const char * const *) b;
+
+  return g_strcmp0 ((const char *) g_hash_table_lookup (keys, code_a),
+                    (const char *) g_hash_table_lookup (keys, code_b));
+}
+
+char **
+lanyard_phone_dup_regions (void)
+{
+  try
+    {
+      std::set<std::string> regions;
+      g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      GPtrArray *codes = g_ptr_array_new ();
+
+      phone_util ().GetSupportedRegions (&regions);
+      for (const std::string &region : regions)
+        {
+          char *code = g_strdup (region.c_str ());
+          g_autofree char *name = lanyard_phone_dup_region_name (code);
+
+          g_hash_table_insert (keys, code, g_utf8_collate_key (name, -1));
+          g_ptr_array_add (codes, code);
+        }
+
+      g_ptr_array_sort_with_data (codes, compare_region_names, keys);
+      g_ptr_array_add (codes, NULL);
+
+      return (char **) g_ptr_array_free (codes, FALSE);
+    }
+  catch (const std::exception &e)
+    {
+      g_critical ("Could not list phone regions: %s", e.what ());
+      return g_new0 (char *, 1);
+    }
+}
+
+char *
+lanyard_phone_dup_region_name (const char *region)
+{
+  std::string code;
+  const char *name;
+
+  g_return_val_if_fail (region != NULL, NULL);
+
+  try
+    {
+      if (!region_from_string (region, &code))
+        return g_strdup (region);
+
+      name = region_display_name (code);
+      return g_strdup (name != NULL ? name : code.c_str ());
+    }
+  catch (const std::exception &e)
+    {
+      return g_strdup (region);
+    }
+}
+
+int
+lanyard_phone_region_calling_code (const char *region)
+{
+  std::string code;
+
+  g_return_val_if_fail (region != NULL, 0);
+
+  try
+    {
+      if (!region_from_string (region, &code))
+        return 0;
+
+      return phone_util ().GetCountryCodeForRegion (code);
+    }
+  catch (const std::exception &e)
+    {
+      return 0;
     }
 }

@@ -24,6 +24,18 @@ char *lanyard_phone_normalize (const char *input,
                                const char *default_region,
                                GError    **error);
 
+/*
+ * The regions libphonenumber knows, for choosing the default region:
+ * two-letter codes, sorted by their names in the user's language.
+ */
+char **lanyard_phone_dup_regions (void);
+
+/* "Germany" (translated by iso-codes when installed), else the code itself. */
+char *lanyard_phone_dup_region_name (const char *region);
+
+/* The country calling code of @region (49 for DE), or 0 when unknown. */
+int lanyard_phone_region_calling_code (const char *region);
+
 /* Pretty form of an E.164 number for display, international notation. */
 char *lanyard_phone_format_international (const char *e164);
 

@@ -4948,6 +4948,15 @@ lanyard_sqlite_store_iface_dup_phone_region (LanyardStore *store)
   return lanyard_sqlite_store_dup_phone_region (LANYARD_SQLITE_STORE (store));
 }
 
+static gboolean
+lanyard_sqlite_store_iface_set_phone_region (LanyardStore  *store,
+                                             const char    *region,
+                                             GCancellable  *cancellable,
+                                             GError       **error)
+{
+  return lanyard_sqlite_store_set_phone_region (LANYARD_SQLITE_STORE (store), region, error);
+}
+
 gboolean
 lanyard_sqlite_store_set_phone_region (LanyardSqliteStore  *self,
                                        const char          *region,
@@ -5283,4 +5292,5 @@ lanyard_sqlite_store_iface_init (LanyardStoreInterface *iface)
   iface->decide = lanyard_sqlite_store_decide;
   iface->list_audit = lanyard_sqlite_store_list_audit;
   iface->dup_phone_region = lanyard_sqlite_store_iface_dup_phone_region;
+  iface->set_phone_region = lanyard_sqlite_store_iface_set_phone_region;
 }

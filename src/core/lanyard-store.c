@@ -438,6 +438,21 @@ lanyard_store_dup_phone_region (LanyardStore *self)
   return LANYARD_STORE_GET_IFACE (self)->dup_phone_region (self);
 }
 
+gboolean
+lanyard_store_set_phone_region (LanyardStore  *self,
+                                const char    *region,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_return_val_if_fail (LANYARD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return LANYARD_STORE_GET_IFACE (self)->set_phone_region (self, region, cancellable, error);
+}
+
 /*
  * Asynchronous calls. Each public _async() packs its arguments into a
  * StoreCall and runs the blocking vfunc in GTask's thread pool; _finish()
@@ -1178,4 +1193,35 @@ lanyard_store_list_audit_finish (LanyardStore  *self,
                                  GError       **error)
 {
   return store_call_finish (self, result, lanyard_store_list_audit_async, error);
+}
+
+static gpointer
+set_phone_region_call (LanyardStore  *self,
+                       gpointer       data,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  /* Any non-NULL pointer says it worked. */
+  return lanyard_store_set_phone_region (self, data, cancellable, error) ? self : NULL;
+}
+
+void
+lanyard_store_set_phone_region_async (LanyardStore        *self,
+                                      const char          *region,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (LANYARD_IS_STORE (self));
+
+  store_call_async (self, set_phone_region_call, g_strdup (region), g_free, NULL,
+                    lanyard_store_set_phone_region_async, cancellable, callback, user_data);
+}
+
+gboolean
+lanyard_store_set_phone_region_finish (LanyardStore  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return store_call_finish (self, result, lanyard_store_set_phone_region_async, error) != NULL;
 }

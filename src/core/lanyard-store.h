@@ -194,9 +194,13 @@ struct _LanyardStoreInterface
 
   /* Settings */
   char                 *(*dup_phone_region)     (LanyardStore              *self);
+  gboolean              (*set_phone_region)     (LanyardStore              *self,
+                                                 const char                *region,
+                                                 GCancellable              *cancellable,
+                                                 GError                   **error);
 
   /*< private >*/
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 /* Blocking calls: for the CLI, the server's worker threads and tests. */
@@ -316,6 +320,11 @@ GPtrArray             *lanyard_store_list_audit         (LanyardStore           
  * read in. Cheap enough for the main thread: stores keep it at hand.
  */
 char                  *lanyard_store_dup_phone_region   (LanyardStore              *self);
+/* Sets it (two letters, "DE"); an unknown region is LANYARD_STORE_ERROR_INVALID. Audited. */
+gboolean               lanyard_store_set_phone_region   (LanyardStore              *self,
+                                                         const char                *region,
+                                                         GCancellable              *cancellable,
+                                                         GError                   **error);
 
 /*
  * Asynchronous calls: for the app's main thread. Each runs the blocking call
@@ -436,6 +445,14 @@ void                   lanyard_store_list_scopes_async        (LanyardStore     
                                                                GAsyncReadyCallback        callback,
                                                                gpointer                   user_data);
 GPtrArray             *lanyard_store_list_scopes_finish       (LanyardStore              *self,
+                                                               GAsyncResult              *result,
+                                                               GError                   **error);
+void                   lanyard_store_set_phone_region_async   (LanyardStore              *self,
+                                                               const char                *region,
+                                                               GCancellable              *cancellable,
+                                                               GAsyncReadyCallback        callback,
+                                                               gpointer                   user_data);
+gboolean               lanyard_store_set_phone_region_finish  (LanyardStore              *self,
                                                                GAsyncResult              *result,
                                                                GError                   **error);
 void                   lanyard_store_list_facilities_async    (LanyardStore              *self,
