@@ -1112,6 +1112,43 @@ test_preferences (Fixture       *fixture,
   gtk_window_destroy (preferences);
 }
 
+/* A facility without people: the empty page offers Add a Person; the first person added fills the list. */
+static void
+test_first_person (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWindow *dialog;
+  GtkWidget *add_button;
+  LanyardPeopleModel *model;
+
+  fixture->facility_id = lanyard_test_add_facility (LANYARD_STORE (fixture->store), "Empty Club");
+  open_window (fixture);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_widget (fixture, "stack")), ==, "empty");
+  g_assert_true (gtk_widget_get_visible (get_widget (fixture, "add_first_person_button")));
+  maybe_screenshot (fixture, "test-empty-facility.png");
+
+  g_assert_true (gtk_widget_activate (get_widget (fixture, "add_first_person_button")));
+  lanyard_test_wait_for (add_person_dialog_is_open, NULL, "the Add Person dialog");
+  dialog = find_toplevel (LANYARD_TYPE_ADD_PERSON_DIALOG);
+
+  gtk_editable_set_text (lanyard_test_get_widget (GTK_WIDGET (dialog), "first_name_row"), "Mina");
+  gtk_editable_set_text (lanyard_test_get_widget (GTK_WIDGET (dialog), "last_name_row"), "Okoro");
+  gtk_editable_set_text (lanyard_test_get_widget (GTK_WIDGET (dialog), "email_row"), "mina@example.org");
+  add_button = lanyard_test_get_widget (GTK_WIDGET (dialog), "add_button");
+  g_assert_true (gtk_widget_is_sensitive (add_button));
+  g_signal_emit_by_name (add_button, "clicked");
+
+  lanyard_test_wait_for (facility_has_people, fixture, "the list with the first person");
+  model = get_people_model (fixture);
+  lanyard_test_wait_for (model_settled, model, "the first page");
+  assert_model_matches_store (fixture, model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  /* …and the pane shows the person just added. */
+  g_assert_cmpstr (lanyard_person_get_email (lanyard_person_pane_get_person (get_widget (fixture, "person_pane"))),
+                   ==, "mina@example.org");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1137,6 +1174,8 @@ main (int   argc,
               fixture_set_up, test_preferences, fixture_tear_down);
   g_test_add ("/app/window/screenshots", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_screenshots, fixture_tear_down);
+  g_test_add ("/app/window/people/first-person", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_first_person, fixture_tear_down);
   g_test_add ("/app/window/people/empty-database", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_empty_database, fixture_tear_down);
   g_test_add_func ("/app/window/open-error", test_open_error);

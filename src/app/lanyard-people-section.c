@@ -128,6 +128,8 @@ struct _LanyardPeopleSection
   GtkStack            *stack;
   AdwStatusPage       *empty_status_page;
   GtkStack            *demo_stack;
+  GtkWidget           *add_first_person_button;
+  GtkWidget           *create_demo_button;
   GtkSpinner          *demo_spinner;
   AdwStatusPage       *error_status_page;
   GtkToggleButton     *all_tile;
@@ -782,6 +784,13 @@ lanyard_people_section_show_empty (LanyardPeopleSection *self)
 {
   g_autofree char *description = NULL;
 
+  /* A facility without people: add the first one (the suggested way), or look around in a demo. */
+  gtk_widget_set_visible (self->add_first_person_button, self->facility != NULL);
+  if (self->facility != NULL)
+    gtk_widget_remove_css_class (self->create_demo_button, "suggested-action");
+  else
+    gtk_widget_add_css_class (self->create_demo_button, "suggested-action");
+
   if (self->facility == NULL)
     {
       adw_status_page_set_title (self->empty_status_page, _("Welcome to Lanyard"));
@@ -796,9 +805,9 @@ lanyard_people_section_show_empty (LanyardPeopleSection *self)
 
       adw_status_page_set_title (self->empty_status_page, _("No People Yet"));
       /* Translators: %s is the name of a facility */
-      description = g_strdup_printf (_("Nobody has been added to %s yet. To look around, create a demo "
-                                       "facility next to it: a sports club with doors, access rules and "
-                                       "500 made-up people."),
+      description = g_strdup_printf (_("Nobody has been added to %s yet. Add the first person, or, to "
+                                       "look around, create a demo facility next to it: a sports club "
+                                       "with doors, access rules and 500 made-up people."),
                                      name);
       adw_status_page_set_description (self->empty_status_page, description);
     }
@@ -1976,6 +1985,8 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, empty_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, demo_stack);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, add_first_person_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, create_demo_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, demo_spinner);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, error_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, all_tile);
