@@ -310,7 +310,10 @@ measure_typing (Bench      *bench,
 
           g_array_append_vals (latencies_ms, &(double){ (painted - typed) / 1000.0 }, 1);
           if ((painted - typed) / 1000.0 > TARGET_KEYSTROKE_MS)
-            (*out_missed)++;
+            {
+              (*out_missed)++;
+              g_print ("    slow key: “%s” %.1f ms\n", prefix, (painted - typed) / 1000.0);
+            }
 
           /* The rest of the interval between two keys, as a person types. */
           lanyard_test_wait_ms (MAX (0, KEY_INTERVAL_MS - (int)((g_get_monotonic_time () - typed) / 1000)));

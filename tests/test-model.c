@@ -142,6 +142,50 @@ test_person_check_field (void)
 }
 
 static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *n)
+{
+  (*n)++;
+}
+
+/* assign() makes a person hold another's values, notifying only what changed; NULL empties it. */
+static void
+test_person_assign (void)
+{
+  g_autoptr(LanyardPerson) a = make_person ("Kai", "Lang", "+4915100000000", NULL);
+  g_autoptr(LanyardPerson) b = make_person ("Kai", "Berg", NULL, "kai@example.org");
+  g_autoptr(LanyardPerson) empty = lanyard_person_new ();
+  const char *tags[] = { "vip", NULL };
+  guint n = 0;
+
+  lanyard_person_set_id (b, 7);
+  lanyard_person_set_custom_tags (b, tags);
+  lanyard_person_set_access_enabled (b, !lanyard_person_get_access_enabled (a));
+
+  g_signal_connect (a, "notify", G_CALLBACK (count_notify_cb), &n);
+  lanyard_person_assign (a, b);
+  /* id, last name, phone, email, tags, access: the first name stayed. */
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_cmpint (lanyard_person_get_id (a), ==, 7);
+  g_assert_cmpstr (lanyard_person_get_first_name (a), ==, "Kai");
+  g_assert_cmpstr (lanyard_person_get_last_name (a), ==, "Berg");
+  g_assert_null (lanyard_person_get_phone (a));
+  g_assert_cmpstr (lanyard_person_get_email (a), ==, "kai@example.org");
+  g_assert_cmpstr (lanyard_person_get_custom_tags (a)[0], ==, "vip");
+  g_assert_cmpint (lanyard_person_get_access_enabled (a), ==, lanyard_person_get_access_enabled (b));
+
+  n = 0;
+  lanyard_person_assign (a, b);
+  g_assert_cmpuint (n, ==, 0);
+
+  lanyard_person_assign (a, NULL);
+  g_assert_cmpint (lanyard_person_get_id (a), ==, lanyard_person_get_id (empty));
+  g_assert_null (lanyard_person_get_first_name (a));
+  g_assert_null (lanyard_person_get_custom_tags (a)[0]);
+}
+
+static void
 test_person_copy_and_tags (void)
 {
   g_autoptr(LanyardPerson) person = make_person ("Kai", "Lang", "+4915100000000", NULL);
@@ -271,6 +315,7 @@ main (int   argc,
   g_test_add_func ("/core/model/person/normalize", test_person_normalize);
   g_test_add_func ("/core/model/person/normalize-errors", test_person_normalize_errors);
   g_test_add_func ("/core/model/person/check-field", test_person_check_field);
+  g_test_add_func ("/core/model/person/assign", test_person_assign);
   g_test_add_func ("/core/model/person/copy-and-tags", test_person_copy_and_tags);
   g_test_add_func ("/core/model/person/notify", test_person_notify_only_on_change);
   g_test_add_func ("/core/model/people-query", test_people_query);

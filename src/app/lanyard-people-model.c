@@ -167,69 +167,125 @@ lanyard_people_model_fetch_more (LanyardPeopleModel *self)
   lanyard_people_model_start_fetch (self, self->query, self->next_cursor);
 }
 
-static gboolean
-placeholder_is_stale (gpointer key,
-                      gpointer value,
-                      gpointer user_data)
+/* The object the view has at @position in these arrays, if it asked for one; borrowed. */
+static LanyardPerson *
+shown_at (GPtrArray  *people,
+          GHashTable *placeholders,
+          guint       position)
 {
-  LanyardPeopleModel *self = user_data;
-  guint position = GPOINTER_TO_UINT (key);
+  if (position < people->len)
+    return g_ptr_array_index (people, position);
 
-  return position < self->people->len || position >= lanyard_people_model_count (self);
-}
-
-static void
-lanyard_people_model_append_page (LanyardPeopleModel *self,
-                                  LanyardPeoplePage  *page)
-{
-  for (guint i = 0; i < page->people->len; i++)
-    g_ptr_array_add (self->people, g_object_ref (g_ptr_array_index (page->people, i)));
-
-  g_free (self->next_cursor);
-  self->next_cursor = g_steal_pointer (&page->next_cursor);
-  self->complete = self->next_cursor == NULL;
-
-  g_hash_table_foreach_remove (self->placeholders, placeholder_is_stale, self);
+  return g_hash_table_lookup (placeholders, GUINT_TO_POINTER (position));
 }
 
 /*
- * People of the new page who were shown already, unchanged, keep their
- * objects: GTK's list widgets keep a row's widget for an item that is
- * still there, and only make new widgets for new items (a few hundred of
- * them each time the search changes otherwise).
+ * Puts @person after the rows fetched. When the view already has an object
+ * at that position (a placeholder), that object takes @person's values
+ * instead: the view keeps its row widget and the row updates itself.
  */
 static void
-lanyard_people_model_keep_shown (LanyardPeopleModel *self,
-                                 LanyardPeoplePage  *page)
+lanyard_people_model_append_person (LanyardPeopleModel *self,
+                                    LanyardPerson      *person)
 {
-  g_autoptr(GHashTable) shown = NULL;
-  g_autofree gint64 *ids = NULL;
+  gpointer position = GUINT_TO_POINTER (self->people->len);
+  LanyardPerson *shown = g_hash_table_lookup (self->placeholders, position);
 
-  if (self->people->len == 0)
-    return;
-
-  shown = g_hash_table_new (g_int64_hash, g_int64_equal);
-  ids = g_new (gint64, self->people->len);
-  for (guint i = 0; i < self->people->len; i++)
+  if (shown != NULL)
     {
-      LanyardPerson *person = g_ptr_array_index (self->people, i);
-
-      ids[i] = lanyard_person_get_id (person);
-      g_hash_table_insert (shown, &ids[i], person);
+      lanyard_person_assign (shown, person);
+      g_ptr_array_add (self->people, g_object_ref (shown));
+      g_hash_table_remove (self->placeholders, position);
     }
+  else
+    g_ptr_array_add (self->people, g_object_ref (person));
+}
+
+static void
+lanyard_people_model_take_cursor (LanyardPeopleModel *self,
+                                  LanyardPeoplePage  *page)
+{
+  g_free (self->next_cursor);
+  self->next_cursor = g_steal_pointer (&page->next_cursor);
+  self->complete = self->next_cursor == NULL;
+}
+
+/* Tells the view that the count went from @old_n to @new_n; rows before both kept their objects. */
+static void
+lanyard_people_model_count_changed (LanyardPeopleModel *self,
+                                    guint               old_n,
+                                    guint               new_n)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  /* Placeholders past the end are the view's no more. */
+  g_hash_table_iter_init (&iter, self->placeholders);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) >= new_n)
+      g_hash_table_iter_remove (&iter);
+
+  if (old_n < new_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, new_n - old_n);
+  else if (old_n > new_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), new_n, old_n - new_n, 0);
+}
+
+/*
+ * The first page of a new query. Every row the view has keeps its object,
+ * which takes the values of the person now at its position (or becomes a
+ * placeholder): GTK 4.8's list widgets make a new row widget for every new
+ * item object, which cost more than the store's answer (measured with
+ * bench/lanyard-app-bench: most of a keystroke's time at a million
+ * people). Only the rows past the shorter of the two lists come and go.
+ */
+static void
+lanyard_people_model_replace (LanyardPeopleModel *self,
+                              LanyardPeoplePage  *page)
+{
+  g_autoptr(GPtrArray) old_people = g_steal_pointer (&self->people);
+  g_autoptr(GHashTable) old_placeholders = g_steal_pointer (&self->placeholders);
+  guint old_n = 0;
+  guint new_n;
+
+  /* The count the view knows: that of the old query, worked out with its arrays. */
+  self->people = old_people;
+  self->placeholders = old_placeholders;
+  old_n = lanyard_people_model_count (self);
+  self->people = g_ptr_array_new_with_free_func (g_object_unref);
+  self->placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+
+  g_clear_pointer (&self->query, lanyard_people_query_free);
+  self->query = g_steal_pointer (&self->pending);
+  self->n_expected = self->pending_expected;
+  self->n_wanted = LANYARD_PEOPLE_MODEL_PAGE_SIZE;
 
   for (guint i = 0; i < page->people->len; i++)
     {
       LanyardPerson *person = g_ptr_array_index (page->people, i);
-      gint64 id = lanyard_person_get_id (person);
-      LanyardPerson *old = g_hash_table_lookup (shown, &id);
+      LanyardPerson *shown = i < old_n ? shown_at (old_people, old_placeholders, i) : NULL;
 
-      if (old != NULL && lanyard_person_get_version (old) == lanyard_person_get_version (person))
+      if (shown != NULL)
+        lanyard_person_assign (shown, person);
+      g_ptr_array_add (self->people, g_object_ref (shown != NULL ? shown : person));
+    }
+  lanyard_people_model_take_cursor (self, page);
+
+  /* The view's objects past the new page become the new list's placeholders. */
+  new_n = lanyard_people_model_count (self);
+  for (guint i = self->people->len; i < MIN (old_n, new_n); i++)
+    {
+      LanyardPerson *shown = shown_at (old_people, old_placeholders, i);
+
+      if (shown != NULL)
         {
-          g_ptr_array_index (page->people, i) = g_object_ref (old);
-          g_object_unref (person);
+          lanyard_person_assign (shown, NULL);
+          g_hash_table_insert (self->placeholders, GUINT_TO_POINTER (i), g_object_ref (shown));
         }
     }
+
+  /* old_people and old_placeholders go with the objects no row has any more. */
+  lanyard_people_model_count_changed (self, old_n, new_n);
 }
 
 static void
@@ -241,7 +297,7 @@ on_page_fetched_cb (GObject      *object,
   LanyardPeopleModel *self = fetch->self;
   g_autoptr(LanyardPeoplePage) page = NULL;
   g_autoptr(GError) error = NULL;
-  guint old_n, new_n;
+  guint old_n;
 
   page = lanyard_store_query_people_finish (LANYARD_STORE (object), result, &error);
 
@@ -262,47 +318,22 @@ on_page_fetched_cb (GObject      *object,
       return;
     }
 
-  old_n = lanyard_people_model_count (self);
-
   if (self->pending != NULL)
-    {
-      /* The first page of a new query replaces every row at once. */
-      lanyard_people_model_keep_shown (self, page);
-      g_clear_pointer (&self->query, lanyard_people_query_free);
-      self->query = g_steal_pointer (&self->pending);
-      self->n_expected = self->pending_expected;
-      self->n_wanted = LANYARD_PEOPLE_MODEL_PAGE_SIZE;
-      g_ptr_array_set_size (self->people, 0);
-      g_hash_table_remove_all (self->placeholders);
-      lanyard_people_model_append_page (self, page);
-
-      new_n = lanyard_people_model_count (self);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
-    }
+    lanyard_people_model_replace (self, page);
   else
     {
-      guint start = self->people->len;
-      guint len = page->people->len;
-
-      lanyard_people_model_append_page (self, page);
-      new_n = lanyard_people_model_count (self);
-
-      /*
-       * The page replaces placeholders. Unless the count was a guess that
-       * turned out wrong: then everything from the page on changes.
-       */
-      if (old_n == new_n)
-        {
-          if (len > 0)
-            g_list_model_items_changed (G_LIST_MODEL (self), start, len, len);
-        }
-      else
-        g_list_model_items_changed (G_LIST_MODEL (self), start, old_n - start, new_n - start);
+      /* The next page fills the placeholders after the rows in, in place. */
+      old_n = lanyard_people_model_count (self);
+      for (guint i = 0; i < page->people->len; i++)
+        lanyard_people_model_append_person (self, g_ptr_array_index (page->people, i));
+      lanyard_people_model_take_cursor (self, page);
+      lanyard_people_model_count_changed (self, old_n, lanyard_people_model_count (self));
     }
 
   lanyard_people_model_fetch_more (self);
   lanyard_people_model_notify_state (self);
 }
+
 
 static GType
 lanyard_people_model_get_item_type (GListModel *model)
@@ -586,7 +617,6 @@ gboolean
 lanyard_people_model_update_person (LanyardPeopleModel *self,
                                     LanyardPerson      *person)
 {
-  g_autoptr(LanyardPerson) old = NULL;
   guint position;
 
   g_return_val_if_fail (LANYARD_IS_PEOPLE_MODEL (self), FALSE);
@@ -596,9 +626,8 @@ lanyard_people_model_update_person (LanyardPeopleModel *self,
   if (position == G_MAXUINT)
     return FALSE;
 
-  old = g_ptr_array_index (self->people, position);
-  g_ptr_array_index (self->people, position) = g_object_ref (person);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+  /* The row's object takes the new values; its row updates itself. */
+  lanyard_person_assign (g_ptr_array_index (self->people, position), person);
 
   return TRUE;
 }

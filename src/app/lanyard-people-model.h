@@ -12,6 +12,12 @@ G_BEGIN_DECLS
  * read page by page from a store as the view asks for rows. Only the pages
  * fetched so far are held. Rows whose page has not arrived yet are empty
  * placeholder people (id LANYARD_NO_ID).
+ *
+ * A row keeps its object while the view has it: when a page arrives, a new
+ * query is shown or a person is updated, the object takes the new values
+ * (lanyard_person_assign(), with notifications) instead of being replaced.
+ * Views update their rows on "notify"; whoever needs a person that stays
+ * the same person keeps a copy.
  */
 #define LANYARD_TYPE_PEOPLE_MODEL (lanyard_people_model_get_type ())
 

@@ -1047,7 +1047,8 @@ lanyard_people_section_switch_pane (LanyardPeopleSection *self,
 
   change = g_new0 (PaneSwitch, 1);
   change->self = g_object_ref (self);
-  change->person = person != NULL ? g_object_ref (person) : NULL;
+  /* A copy: the list's object for a row takes another person's values when the list changes. */
+  change->person = person != NULL ? lanyard_person_copy (person) : NULL;
   change->position = position;
 
   if (shown == NULL || !lanyard_person_pane_get_has_unsaved_changes (self->person_pane))
@@ -1188,6 +1189,7 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = g_object_new (LANYARD_TYPE_PERSON_ROW, NULL);
 
   g_signal_connect_object (row, "notify::marked", G_CALLBACK (on_row_marked_changed_cb), self, G_CONNECT_SWAPPED);
+  lanyard_person_row_set_marks (LANYARD_PERSON_ROW (row), self->marked);
   g_hash_table_add (self->rows, row);
   g_object_weak_ref (G_OBJECT (row), on_row_finalized_cb, self);
   gtk_list_item_set_child (item, row);
@@ -1513,6 +1515,9 @@ on_model_loading_changed_cb (LanyardPeopleSection *self,
   /* A new query's rows are in: show them from the top (a list read again after a change stays put). */
   if (!lanyard_people_model_get_loading (model))
     {
+      /* The rows now show other people: the selection follows the pane's person, not the position. */
+      lanyard_people_section_sync_selection_to_pane (self);
+
       /* Through the view's anchor: the adjustment's pixels are stale until it lays out the new rows. */
       if (!self->keep_scroll && g_list_model_get_n_items (G_LIST_MODEL (model)) > 0)
         gtk_widget_activate_action (GTK_WIDGET (self->people_view), "list.scroll-to-item", "u", 0);

@@ -21,6 +21,9 @@ struct _LanyardPersonRow
   GtkWidget       parent_instance;
 
   LanyardPerson  *person;
+  GHashTable     *marks;            /* ids ticked in selection mode (gint64 *), shared with the list */
+  gulong          person_notify;
+  guint           update_tick;      /* an update waiting for the next frame */
   GtkGesture     *mark_gesture;     /* with the check button */
 
   guint           selection_mode : 1;
@@ -215,6 +218,8 @@ lanyard_person_row_update (LanyardPersonRow *self)
       gtk_widget_set_visible (GTK_WIDGET (self->external_id_label), FALSE);
       for (LanyardPersonBadge badge = 0; badge < LANYARD_N_PERSON_BADGES; badge++)
         lanyard_person_row_set_badge (self, badge, NULL, NULL);
+      if (self->marks != NULL)
+        lanyard_person_row_set_marked (self, FALSE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Loading…"),
                                       -1);
@@ -351,6 +356,14 @@ lanyard_person_row_update (LanyardPersonRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible->str,
                                   -1);
 
+  /* Another person in this row: ticked if they are. */
+  if (self->marks != NULL)
+    {
+      gint64 id = lanyard_person_get_id (person);
+
+      lanyard_person_row_set_marked (self, self->selection_mode && g_hash_table_contains (self->marks, &id));
+    }
+
   if (self->mark_check != NULL)
     {
       /* Translators: what a screen reader says for a row's check button in selection mode */
@@ -360,6 +373,33 @@ lanyard_person_row_update (LanyardPersonRow *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, select,
                                       -1);
     }
+}
+
+/*
+ * The list's model gives a row's object another person's values rather
+ * than a new object (lanyard_person_assign()): one update per frame, however
+ * many properties changed.
+ */
+static gboolean
+on_update_tick_cb (GtkWidget     *widget,
+                   GdkFrameClock *frame_clock,
+                   gpointer       user_data)
+{
+  LanyardPersonRow *self = LANYARD_PERSON_ROW (widget);
+
+  self->update_tick = 0;
+  lanyard_person_row_update (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_person_notify_cb (LanyardPersonRow *self,
+                     GParamSpec       *pspec,
+                     LanyardPerson    *person)
+{
+  if (self->update_tick == 0)
+    self->update_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_update_tick_cb, NULL, NULL);
 }
 
 /* Selection mode */
@@ -419,7 +459,15 @@ lanyard_person_row_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  if (self->update_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick);
+      self->update_tick = 0;
+    }
+  if (self->person != NULL)
+    g_clear_signal_handler (&self->person_notify, self->person);
   g_clear_object (&self->person);
+  g_clear_pointer (&self->marks, g_hash_table_unref);
 
   G_OBJECT_CLASS (lanyard_person_row_parent_class)->dispose (object);
 }
@@ -564,11 +612,18 @@ lanyard_person_row_set_person (LanyardPersonRow *self,
   g_return_if_fail (LANYARD_IS_PERSON_ROW (self));
   g_return_if_fail (person == NULL || LANYARD_IS_PERSON (person));
 
-  if (g_set_object (&self->person, person))
-    {
-      lanyard_person_row_update (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON]);
-    }
+  if (self->person == person)
+    return;
+
+  if (self->person != NULL)
+    g_clear_signal_handler (&self->person_notify, self->person);
+  g_set_object (&self->person, person);
+  if (person != NULL)
+    self->person_notify = g_signal_connect_object (person, "notify", G_CALLBACK (on_person_notify_cb), self,
+                                                   G_CONNECT_SWAPPED);
+
+  lanyard_person_row_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON]);
 }
 
 gboolean
@@ -637,4 +692,16 @@ lanyard_person_row_set_marked (LanyardPersonRow *self,
   if (self->mark_check != NULL)
     gtk_check_button_set_active (self->mark_check, marked);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED]);
+}
+
+void
+lanyard_person_row_set_marks (LanyardPersonRow *self,
+                              GHashTable       *marks)
+{
+  g_return_if_fail (LANYARD_IS_PERSON_ROW (self));
+
+  if (marks != NULL)
+    g_hash_table_ref (marks);
+  g_clear_pointer (&self->marks, g_hash_table_unref);
+  self->marks = marks;
 }

@@ -34,6 +34,12 @@ GtkCheckButton *lanyard_person_row_get_check_button (LanyardPersonRow *self);
 gboolean       lanyard_person_row_get_selection_mode (LanyardPersonRow *self);
 void           lanyard_person_row_set_selection_mode (LanyardPersonRow *self,
                                                       gboolean          selection_mode);
+/*
+ * The ids (gint64 *) ticked in selection mode, shared by the list's rows: a
+ * row showing another person is ticked or not by it.
+ */
+void           lanyard_person_row_set_marks (LanyardPersonRow *self,
+                                             GHashTable       *marks);
 gboolean       lanyard_person_row_get_marked (LanyardPersonRow *self);
 void           lanyard_person_row_set_marked (LanyardPersonRow *self,
                                               gboolean          marked);

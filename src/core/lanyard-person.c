@@ -1239,6 +1239,55 @@ lanyard_person_set_last_synced_at (LanyardPerson *self,
     }
 }
 
+void
+lanyard_person_assign (LanyardPerson *self,
+                       LanyardPerson *source)
+{
+  g_autoptr(LanyardPerson) empty = NULL;
+
+  g_return_if_fail (LANYARD_IS_PERSON (self));
+  g_return_if_fail (source == NULL || LANYARD_IS_PERSON (source));
+
+  if (source == self)
+    return;
+  if (source == NULL)
+    source = empty = lanyard_person_new ();
+
+  /* Through the setters: each notifies when its value changes, all at the end. */
+  g_object_freeze_notify (G_OBJECT (self));
+  lanyard_person_set_id (self, source->id);
+  lanyard_person_set_facility_id (self, source->facility_id);
+  lanyard_person_set_version (self, source->version);
+  lanyard_person_set_first_name (self, source->first_name);
+  lanyard_person_set_last_name (self, source->last_name);
+  lanyard_person_set_phone (self, source->phone);
+  lanyard_person_set_email (self, source->email);
+  lanyard_person_set_person_type (self, source->person_type);
+  lanyard_person_set_membership_status (self, source->membership_status);
+  lanyard_person_set_synced_tags (self, (const char * const *)source->synced_tags);
+  lanyard_person_set_custom_tags (self, (const char * const *)source->custom_tags);
+  lanyard_person_set_notes (self, source->notes);
+  lanyard_person_set_app_message (self, source->app_message);
+  lanyard_person_set_app_message_severity (self, source->app_message_severity);
+  lanyard_person_set_access_enabled (self, source->access_enabled);
+  lanyard_person_set_has_access (self, source->has_access);
+  lanyard_person_set_grant_count (self, source->grant_count);
+  lanyard_person_set_source (self, source->source);
+  lanyard_person_set_source_name (self, source->source_name);
+  lanyard_person_set_external_id (self, source->external_id);
+  lanyard_person_set_cv_id (self, source->cv_id);
+  lanyard_person_set_track_source_updates (self, source->track_source_updates);
+  lanyard_person_set_invitation_state (self, source->invitation_state);
+  lanyard_person_set_invited_at (self, source->invited_at);
+  lanyard_person_set_invitation_error (self, source->invitation_error);
+  lanyard_person_set_last_used_at (self, source->last_used_at);
+  lanyard_person_set_recent_ips (self, (const char * const *)source->recent_ips);
+  lanyard_person_set_created_at (self, source->created_at);
+  lanyard_person_set_updated_at (self, source->updated_at);
+  lanyard_person_set_last_synced_at (self, source->last_synced_at);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 LanyardPerson *
 lanyard_person_copy (LanyardPerson *self)
 {

@@ -75,6 +75,13 @@ void lanyard_person_set_updated_at (LanyardPerson *self, gint64 updated_at);
 gint64 lanyard_person_get_last_synced_at (LanyardPerson *self);
 void lanyard_person_set_last_synced_at (LanyardPerson *self, gint64 last_synced_at);
 
+/*
+ * Makes @self hold what @source holds (NULL: an empty person), notifying
+ * each property that changes. For views that keep one object per row and
+ * show another person in it.
+ */
+void lanyard_person_assign (LanyardPerson *self,
+                            LanyardPerson *source);
 /* A deep copy, for editing without touching the original. */
 LanyardPerson *lanyard_person_copy (LanyardPerson *self);
 /* "First Last", or whichever of the two is set. */
