@@ -177,6 +177,8 @@ typedef struct {
   GArray             *stalls_ms;           /* of the phase running */
   gboolean            watching;
 
+  GString            *slow_keys;           /* the keys over the target, as text */
+
   /* Waiting for a painted frame */
   gboolean            painted;
   gint64              painted_at;
@@ -312,7 +314,7 @@ measure_typing (Bench      *bench,
           if ((painted - typed) / 1000.0 > TARGET_KEYSTROKE_MS)
             {
               (*out_missed)++;
-              g_print ("    slow key: “%s” %.1f ms\n", prefix, (painted - typed) / 1000.0);
+              g_string_append_printf (bench->slow_keys, " “%s” %.0f ms;", prefix, (painted - typed) / 1000.0);
             }
 
           /* The rest of the interval between two keys, as a person types. */
@@ -519,6 +521,7 @@ main (int   argc,
       return 1;
     }
 
+  bench.slow_keys = g_string_new (NULL);
   opened = g_get_monotonic_time ();
   bench.window = lanyard_window_new (NULL, LANYARD_STORE (store));
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1280, 800);
@@ -554,6 +557,8 @@ main (int   argc,
     {
       report_series ("keystroke to list painted", key_ms, TARGET_KEYSTROKE_MS, FALSE);
       g_print ("  keystrokes over %.0f ms: %u of %u\n", TARGET_KEYSTROKE_MS, missed_keys, key_ms->len);
+      if (bench.slow_keys->len > 0 && bench.slow_keys->len < 400)
+        g_print ("   %s\n", bench.slow_keys->str);
       report_series ("filter/sort/tile to list painted", switch_ms, 0, FALSE);
       report_stalls ("typing", typing_stalls);
       report_stalls ("scrolling", scrolling_stalls);
@@ -562,6 +567,7 @@ main (int   argc,
   g_print ("  RSS of this process afterwards        %.1f MB\n", read_rss_kb (0) / 1024.0);
 
   g_source_remove (bench.watch_source);
+  g_string_free (bench.slow_keys, TRUE);
   gtk_window_destroy (GTK_WINDOW (bench.window));
 
   return 0;
