@@ -644,6 +644,18 @@ facility_has_people (gpointer data)
          g_strcmp0 (gtk_stack_get_visible_child_name (stack), "people") == 0;
 }
 
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row))
+      n++;
+
+  return n;
+}
+
 static void
 test_empty_database (Fixture       *fixture,
                      gconstpointer  data)
@@ -678,6 +690,10 @@ test_empty_database (Fixture       *fixture,
 
   lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "people_view"), "the demo's rows");
   maybe_screenshot (fixture, "test-demo-created.png");
+
+  /* The facility switcher learnt of the new facility. */
+  lanyard_test_wait_for (window_is_settled, fixture->window, "the facilities to be listed");
+  g_assert_cmpuint (count_rows (get_widget (fixture, "facility_list")), ==, 1);
 }
 
 static void
@@ -1149,6 +1165,40 @@ test_first_person (Fixture       *fixture,
                    ==, "mina@example.org");
 }
 
+/* The sidebar's facility switcher lists every facility and shows the one chosen. */
+static void
+test_facility_switcher (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LanyardPeopleSection *section;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  LanyardFacility *facility;
+  gint64 second_id;
+
+  second_id = lanyard_test_add_facility (LANYARD_STORE (fixture->store), "Second Site");
+  open_window (fixture);
+  section = get_widget (fixture, "people_section");
+  list = get_widget (fixture, "facility_list");
+
+  g_assert_cmpuint (count_rows (list), ==, 2);
+  g_assert_cmpstr (gtk_label_get_label (get_widget (fixture, "facility_label")), ==,
+                   lanyard_facility_get_name (lanyard_people_section_get_facility (section)));
+
+  /* Facilities are listed by name: "Second Site", then "Test Club". */
+  row = gtk_list_box_get_row_at_index (list, 0);
+  gtk_menu_button_popup (get_widget (fixture, "facility_button"));
+  g_signal_emit_by_name (list, "row-activated", row);
+
+  facility = lanyard_people_section_get_facility (section);
+  g_assert_nonnull (facility);
+  g_assert_cmpint (lanyard_facility_get_id (facility), ==, second_id);
+  lanyard_test_wait_for (window_is_settled, fixture->window, "the second facility's people");
+  g_assert_cmpstr (gtk_label_get_label (get_widget (fixture, "facility_label")), ==, "Second Site");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_widget (fixture, "stack")), ==, "empty");
+  maybe_screenshot (fixture, "test-second-facility.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1172,6 +1222,8 @@ main (int   argc,
               fixture_set_up, test_pane_access_switch, fixture_tear_down);
   g_test_add ("/app/window/preferences", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_preferences, fixture_tear_down);
+  g_test_add ("/app/window/facility-switcher", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_facility_switcher, fixture_tear_down);
   g_test_add ("/app/window/screenshots", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_screenshots, fixture_tear_down);
   g_test_add ("/app/window/people/first-person", Fixture, GINT_TO_POINTER (FALSE),

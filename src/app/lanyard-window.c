@@ -18,6 +18,7 @@ struct _LanyardWindow
   LanyardStore         *store;
   GSettings            *settings;
   GListModel           *pages;              /* the section stack's pages, for the sidebar */
+  GPtrArray            *facilities;         /* LanyardFacility, as the facility list shows them */
   GCancellable         *cancellable;
 
   guint                 listing_facilities : 1;
@@ -29,7 +30,9 @@ struct _LanyardWindow
   GtkStack             *main_stack;
   AdwLeaflet           *leaflet;
   GtkWidget            *content_box;
-  AdwWindowTitle       *sidebar_title;
+  GtkMenuButton        *facility_button;
+  GtkLabel             *facility_label;
+  GtkListBox           *facility_list;
   AdwWindowTitle       *content_title;
   GtkWidget            *content_header_bar;
   GtkWidget            *add_person_button;
@@ -104,7 +107,17 @@ lanyard_window_update_titles (LanyardWindow *self)
     facility_name = lanyard_facility_get_name (facility);
 
   /* The sidebar names the facility (later, the facility switcher) and where its data lives. */
-  adw_window_title_set_title (self->sidebar_title, facility_name != NULL ? facility_name : _("Lanyard"));
+  gtk_label_set_label (self->facility_label, facility_name != NULL ? facility_name : _("Lanyard"));
+  {
+    g_autofree char *accessible = facility_name != NULL
+                                  /* Translators: what a screen reader says for the facility switcher */
+                                  ? g_strdup_printf (_("Facility: %s"), facility_name)
+                                  : g_strdup (_("Facility"));
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->facility_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                    -1);
+  }
   gtk_label_set_label (self->connection_label, connection != NULL ? connection : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
                                self->store != NULL && LANYARD_IS_SQLITE_STORE (self->store)
@@ -208,6 +221,52 @@ create_sidebar_row (gpointer item,
 
 /* Facilities */
 
+/* The facility switcher's rows: one per facility, the current one ticked. */
+static void
+lanyard_window_update_facility_list (LanyardWindow *self)
+{
+  LanyardFacility *current = lanyard_people_section_get_facility (self->people_section);
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->facility_list))) != NULL)
+    gtk_list_box_remove (self->facility_list, row);
+
+  for (guint i = 0; self->facilities != NULL && i < self->facilities->len; i++)
+    {
+      LanyardFacility *facility = g_ptr_array_index (self->facilities, i);
+      gboolean is_current = current != NULL && lanyard_facility_get_id (facility) == lanyard_facility_get_id (current);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (lanyard_facility_get_name (facility));
+      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_set_opacity (check, is_current ? 1 : 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, is_current ? _("Shown now") : "",
+                                      -1);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), check);
+      gtk_list_box_append (self->facility_list, box);
+    }
+}
+
+static void on_facilities_listed_cb (GObject      *object,
+                                     GAsyncResult *result,
+                                     gpointer      user_data);
+
+static void
+lanyard_window_list_facilities (LanyardWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  self->listing_facilities = TRUE;
+  self->cancellable = g_cancellable_new ();
+  lanyard_store_list_facilities_async (self->store, self->cancellable,
+                                       on_facilities_listed_cb, g_object_ref (self));
+}
+
 static void
 on_facilities_listed_cb (GObject      *object,
                          GAsyncResult *result,
@@ -237,6 +296,17 @@ on_facilities_listed_cb (GObject      *object,
       return;
     }
 
+  g_clear_pointer (&self->facilities, g_ptr_array_unref);
+  self->facilities = g_ptr_array_ref (facilities);
+
+  /* A list read again after a new facility: the one shown stays. */
+  if (lanyard_people_section_get_facility (self->people_section) != NULL)
+    {
+      lanyard_window_update_facility_list (self);
+      lanyard_window_update_busy (self);
+      return;
+    }
+
   /* The facility shown last time, else the first by name. */
   last_id = g_settings_get_int64 (self->settings, "last-facility");
   for (guint i = 0; i < facilities->len; i++)
@@ -248,10 +318,28 @@ on_facilities_listed_cb (GObject      *object,
     }
 
   lanyard_people_section_set_facility (self->people_section, chosen);
+  lanyard_window_update_facility_list (self);
   lanyard_window_update_busy (self);
 }
 
 /* Callbacks */
+
+static void
+on_facility_list_row_activated_cb (LanyardWindow *self,
+                                   GtkListBoxRow *row,
+                                   GtkListBox    *list)
+{
+  guint index = (guint)gtk_list_box_row_get_index (row);
+
+  gtk_menu_button_popdown (self->facility_button);
+
+  if (self->facilities == NULL || index >= self->facilities->len)
+    return;
+
+  lanyard_people_section_set_facility (self->people_section, g_ptr_array_index (self->facilities, index));
+  gtk_stack_set_visible_child_name (self->section_stack, "people");
+  lanyard_window_show_content (self);
+}
 
 static void
 on_leaflet_folded_changed_cb (LanyardWindow *self,
@@ -317,9 +405,19 @@ on_people_section_facility_changed_cb (LanyardWindow        *self,
                                        LanyardPeopleSection *section)
 {
   LanyardFacility *facility = lanyard_people_section_get_facility (section);
+  gboolean listed = FALSE;
 
   if (facility != NULL)
     g_settings_set_int64 (self->settings, "last-facility", lanyard_facility_get_id (facility));
+
+  /* A facility the switcher does not know yet (a demo just created): read the list again. */
+  for (guint i = 0; facility != NULL && self->facilities != NULL && i < self->facilities->len; i++)
+    if (lanyard_facility_get_id (g_ptr_array_index (self->facilities, i)) == lanyard_facility_get_id (facility))
+      listed = TRUE;
+  if (facility != NULL && !listed && self->facilities != NULL && self->store != NULL)
+    lanyard_window_list_facilities (self);
+  else
+    lanyard_window_update_facility_list (self);
 
   lanyard_window_update_titles (self);
   lanyard_window_update_people_buttons (self);
@@ -413,10 +511,7 @@ lanyard_window_constructed (GObject *object)
 
   lanyard_people_section_set_store (self->people_section, self->store);
 
-  self->listing_facilities = TRUE;
-  self->cancellable = g_cancellable_new ();
-  lanyard_store_list_facilities_async (self->store, self->cancellable,
-                                       on_facilities_listed_cb, g_object_ref (self));
+  lanyard_window_list_facilities (self);
 
   lanyard_window_update_titles (self);
   lanyard_window_update_busy (self);
@@ -433,6 +528,7 @@ lanyard_window_dispose (GObject *object)
   if (self->sidebar_list != NULL)
     gtk_list_box_bind_model (self->sidebar_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->pages);
+  g_clear_pointer (&self->facilities, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_WINDOW);
 
@@ -517,7 +613,10 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_box);
-  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, facility_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, facility_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, facility_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_facility_list_row_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, content_header_bar);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, add_person_button);
