@@ -108,12 +108,22 @@ lanyard_test_save_screenshot (GtkWidget  *widget,
   GtkSnapshot *snapshot;
 
   g_assert_nonnull (root);
-  width = gtk_widget_get_width (GTK_WIDGET (root));
-  height = gtk_widget_get_height (GTK_WIDGET (root));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (root));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+
+  /* Between two frames the window may have nothing to draw yet: give it a few. */
+  for (guint attempt = 0; node == NULL && attempt < 30; attempt++)
+    {
+      if (attempt > 0)
+        {
+          gtk_widget_queue_draw (GTK_WIDGET (root));
+          lanyard_test_wait_ms (100);
+        }
+      width = gtk_widget_get_width (GTK_WIDGET (root));
+      height = gtk_widget_get_height (GTK_WIDGET (root));
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
 
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (root)), node,

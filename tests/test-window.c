@@ -1199,6 +1199,71 @@ test_facility_switcher (Fixture       *fixture,
   maybe_screenshot (fixture, "test-second-facility.png");
 }
 
+static gboolean
+facility_is_shown (gpointer data)
+{
+  Fixture *fixture = data;
+  LanyardFacility *facility = lanyard_people_section_get_facility (get_widget (fixture, "people_section"));
+
+  return facility != NULL && !lanyard_window_get_busy (fixture->window);
+}
+
+/* Types a new facility's name and time zone into the dialog and answers @response. */
+static void
+fill_new_facility (AdwMessageDialog *dialog,
+                   const char       *name,
+                   const char       *timezone,
+                   const char       *response)
+{
+  GtkWidget *list = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *name_row = gtk_widget_get_first_child (list);
+  GtkWidget *timezone_row = gtk_widget_get_next_sibling (name_row);
+
+  g_assert_true (ADW_IS_ENTRY_ROW (name_row));
+  g_assert_true (ADW_IS_ENTRY_ROW (timezone_row));
+  if (name != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (name_row), name);
+  if (timezone != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (timezone_row), timezone);
+  respond (dialog, response);
+}
+
+/* A database without a facility: Set Up a Facility asks for its name and time zone; a bad zone is said and kept. */
+static void
+test_new_facility (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *list;
+  LanyardFacility *facility;
+
+  open_window (fixture);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_widget (fixture, "stack")), ==, "empty");
+  g_assert_true (gtk_widget_get_visible (get_widget (fixture, "new_facility_button")));
+  g_assert_false (gtk_widget_get_visible (get_widget (fixture, "add_first_person_button")));
+
+  g_assert_true (gtk_widget_activate (get_widget (fixture, "new_facility_button")));
+  dialog = wait_for_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "New Facility");
+  lanyard_test_maybe_screenshot (GTK_WIDGET (dialog), "test-new-facility.png");
+
+  /* Not a time zone: the store refuses, the dialog comes back with what was typed. */
+  fill_new_facility (dialog, "Harbour Gym", "Mars/Olympus", "create");
+  lanyard_test_wait_for (no_message_dialog_is_open, NULL, "the first dialog to close");
+  dialog = wait_for_message_dialog ();
+  list = adw_message_dialog_get_extra_child (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_first_child (list))), ==, "Harbour Gym");
+  g_assert_null (lanyard_people_section_get_facility (get_widget (fixture, "people_section")));
+
+  fill_new_facility (dialog, NULL, "Europe/Berlin", "create");
+  lanyard_test_wait_for (facility_is_shown, fixture, "the new facility");
+  facility = lanyard_people_section_get_facility (get_widget (fixture, "people_section"));
+  g_assert_cmpstr (lanyard_facility_get_name (facility), ==, "Harbour Gym");
+  g_assert_cmpstr (lanyard_facility_get_timezone (facility), ==, "Europe/Berlin");
+  g_assert_cmpstr (gtk_label_get_label (get_widget (fixture, "facility_label")), ==, "Harbour Gym");
+  g_assert_true (gtk_widget_get_visible (get_widget (fixture, "add_first_person_button")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1228,6 +1293,8 @@ main (int   argc,
               fixture_set_up, test_screenshots, fixture_tear_down);
   g_test_add ("/app/window/people/first-person", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_first_person, fixture_tear_down);
+  g_test_add ("/app/window/people/new-facility", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_new_facility, fixture_tear_down);
   g_test_add ("/app/window/people/empty-database", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_empty_database, fixture_tear_down);
   g_test_add_func ("/app/window/open-error", test_open_error);

@@ -129,6 +129,7 @@ struct _LanyardPeopleSection
   AdwStatusPage       *empty_status_page;
   GtkStack            *demo_stack;
   GtkWidget           *add_first_person_button;
+  GtkWidget           *new_facility_button;
   GtkWidget           *create_demo_button;
   GtkSpinner          *demo_spinner;
   AdwStatusPage       *error_status_page;
@@ -784,20 +785,17 @@ lanyard_people_section_show_empty (LanyardPeopleSection *self)
 {
   g_autofree char *description = NULL;
 
-  /* A facility without people: add the first one (the suggested way), or look around in a demo. */
+  /* A facility without people: add the first one; no facility yet: set one up. Or look around in a demo. */
   gtk_widget_set_visible (self->add_first_person_button, self->facility != NULL);
-  if (self->facility != NULL)
-    gtk_widget_remove_css_class (self->create_demo_button, "suggested-action");
-  else
-    gtk_widget_add_css_class (self->create_demo_button, "suggested-action");
+  gtk_widget_set_visible (self->new_facility_button, self->facility == NULL);
 
   if (self->facility == NULL)
     {
       adw_status_page_set_title (self->empty_status_page, _("Welcome to Lanyard"));
       adw_status_page_set_description (self->empty_status_page,
-                                       _("There is no facility in this database yet. To look around, "
-                                         "create a demo: a sports club with doors, access rules and "
-                                         "500 made-up people."));
+                                       _("There is no facility in this database yet. Set up yours to "
+                                         "add people to it, or, to look around, create a demo: a sports "
+                                         "club with doors, access rules and 500 made-up people."));
     }
   else
     {
@@ -1446,6 +1444,136 @@ on_add_person_dialog_open_person_cb (LanyardPeopleSection   *self,
   lanyard_people_section_open_person_id (self, person_id);
 }
 
+
+/* New facility */
+
+typedef struct {
+  LanyardPeopleSection *self;
+  GtkEditable          *name;
+  GtkEditable          *timezone;
+} FacilityForm;
+
+static void
+facility_form_free (FacilityForm *form)
+{
+  g_clear_object (&form->self);
+  g_free (form);
+}
+
+static void lanyard_people_section_ask_new_facility (LanyardPeopleSection *self,
+                                                     const char           *name,
+                                                     const char           *timezone);
+
+static void
+on_facility_saved_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  LanyardFacility *typed = user_data;
+  g_autoptr(LanyardPeopleSection) self = g_object_steal_data (G_OBJECT (typed), "section");
+  g_autoptr(LanyardFacility) facility = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  facility = lanyard_store_save_facility_finish (LANYARD_STORE (object), result, &error);
+  if (facility == NULL)
+    {
+      /* Say why, and ask again with what was typed. */
+      lanyard_people_section_toast_error (self, error);
+      lanyard_people_section_ask_new_facility (self, lanyard_facility_get_name (typed),
+                                               lanyard_facility_get_timezone (typed));
+      g_object_unref (typed);
+      return;
+    }
+
+  g_object_unref (typed);
+  /* Translators: a toast after a facility was created; %s is its name */
+  title = g_strdup_printf (_("%s created"), lanyard_facility_get_name (facility));
+  lanyard_people_section_toast (self, title);
+  lanyard_people_section_set_facility (self, facility);
+}
+
+static void
+on_new_facility_dialog_response_cb (AdwMessageDialog *dialog,
+                                    const char       *response,
+                                    gpointer          user_data)
+{
+  FacilityForm *form = user_data;
+  LanyardFacility *facility;
+
+  g_signal_handlers_disconnect_by_func (dialog, on_new_facility_dialog_response_cb, user_data);
+
+  if (g_strcmp0 (response, "create") != 0 || form->self->store == NULL)
+    return;
+
+  facility = lanyard_facility_new ();
+  lanyard_facility_set_name (facility, gtk_editable_get_text (form->name));
+  lanyard_facility_set_timezone (facility, gtk_editable_get_text (form->timezone));
+  g_object_set_data_full (G_OBJECT (facility), "section", g_object_ref (form->self), g_object_unref);
+  lanyard_store_save_facility_async (form->self->store, facility, NULL, on_facility_saved_cb, facility);
+}
+
+/* The time zone of this computer, as an IANA name, when it has one. */
+static char *
+dup_local_timezone (void)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  const char *identifier = g_time_zone_get_identifier (local);
+
+  /* GLib may answer with a file name (/etc/localtime); then nothing useful is known. */
+  if (identifier == NULL || identifier[0] == '/' || identifier[0] == ':')
+    return g_strdup ("UTC");
+
+  return g_strdup (identifier);
+}
+
+static void
+lanyard_people_section_ask_new_facility (LanyardPeopleSection *self,
+                                         const char           *name,
+                                         const char           *timezone)
+{
+  g_autofree char *local = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *list;
+  GtkWidget *name_row;
+  GtkWidget *timezone_row;
+  FacilityForm *form;
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+
+  name_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name_row), _("Name"));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), name != NULL ? name : "");
+  gtk_list_box_append (GTK_LIST_BOX (list), name_row);
+
+  timezone_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (timezone_row), _("Time Zone"));
+  if (timezone == NULL)
+    timezone = local = dup_local_timezone ();
+  gtk_editable_set_text (GTK_EDITABLE (timezone_row), timezone);
+  gtk_list_box_append (GTK_LIST_BOX (list), timezone_row);
+
+  dialog = lanyard_ui_confirm_dialog_new (GTK_WIDGET (self), _("New Facility"),
+                                          _("People, doors and access rules belong to a facility. Opening "
+                                            "hours are read in its time zone, a name like Europe/Berlin."),
+                                          NULL, "create", _("C_reate"));
+  /* Creating is not destructive: the suggested answer. */
+  adw_message_dialog_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "create");
+  adw_message_dialog_set_extra_child (dialog, list);
+
+  form = g_new0 (FacilityForm, 1);
+  form->self = g_object_ref (self);
+  form->name = GTK_EDITABLE (name_row);
+  form->timezone = GTK_EDITABLE (timezone_row);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_new_facility_dialog_response_cb), form,
+                         (GClosureNotify)(void (*) (void))facility_form_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (name_row);
+}
+
 /* Callbacks */
 
 static void
@@ -1779,6 +1907,14 @@ people_clear_filters_action (GtkWidget  *widget,
 
 
 static void
+people_new_facility_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  lanyard_people_section_new_facility (LANYARD_PEOPLE_SECTION (widget));
+}
+
+static void
 people_add_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
@@ -1991,6 +2127,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, empty_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, demo_stack);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, add_first_person_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, new_facility_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, create_demo_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, demo_spinner);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, error_status_page);
@@ -2053,6 +2190,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_install_action (widget_class, "people.create-demo", NULL, people_create_demo_action);
   gtk_widget_class_install_action (widget_class, "people.clear-filters", NULL, people_clear_filters_action);
   gtk_widget_class_install_action (widget_class, "people.add", NULL, people_add_action);
+  gtk_widget_class_install_action (widget_class, "people.new-facility", NULL, people_new_facility_action);
   gtk_widget_class_install_property_action (widget_class, "people.selection-mode", "selection-mode");
   gtk_widget_class_install_action (widget_class, "people.enable-marked", NULL, people_enable_marked_action);
   gtk_widget_class_install_action (widget_class, "people.disable-marked", NULL, people_disable_marked_action);
@@ -2284,4 +2422,14 @@ lanyard_people_section_open_person (LanyardPeopleSection *self,
 
   if (self->store != NULL)
     lanyard_people_section_open_person_id (self, person_id);
+}
+
+/* Asks for a new facility's name and time zone, creates it and shows it. */
+void
+lanyard_people_section_new_facility (LanyardPeopleSection *self)
+{
+  g_return_if_fail (LANYARD_IS_PEOPLE_SECTION (self));
+
+  if (self->store != NULL)
+    lanyard_people_section_ask_new_facility (self, NULL, NULL);
 }

@@ -32,6 +32,8 @@ void             lanyard_people_section_focus_search (LanyardPeopleSection *self
 gboolean         lanyard_people_section_get_selection_mode (LanyardPeopleSection *self);
 void             lanyard_people_section_set_selection_mode (LanyardPeopleSection *self,
                                                             gboolean              selection_mode);
+/* Asks for a new facility's name and time zone, creates it and shows it. */
+void             lanyard_people_section_new_facility (LanyardPeopleSection *self);
 /* Opens the Add Person dialog for the facility shown. */
 void             lanyard_people_section_add_person   (LanyardPeopleSection *self);
 /* Shows the person with @person_id in the pane, selecting their row when it is in the list. */

@@ -152,6 +152,7 @@ lanyard_window_update_people_buttons (LanyardWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->select_button), people);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-person", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-facility", self->store != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->select_button), ready);
 
   if (!people && lanyard_people_section_get_selection_mode (self->people_section))
@@ -464,6 +465,17 @@ win_add_person_action (GtkWidget  *widget,
 }
 
 static void
+win_new_facility_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  LanyardWindow *self = LANYARD_WINDOW (widget);
+
+  gtk_menu_button_popdown (self->facility_button);
+  lanyard_people_section_new_facility (self->people_section);
+}
+
+static void
 win_preferences_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
@@ -638,6 +650,7 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_install_action (widget_class, "win.add-person", NULL, win_add_person_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, win_preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.new-facility", NULL, win_new_facility_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-person", NULL);
 }

@@ -1225,3 +1225,34 @@ lanyard_store_set_phone_region_finish (LanyardStore  *self,
 {
   return store_call_finish (self, result, lanyard_store_set_phone_region_async, error) != NULL;
 }
+
+static gpointer
+save_facility_call (LanyardStore  *self,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  return lanyard_store_save_facility (self, data, cancellable, error);
+}
+
+void
+lanyard_store_save_facility_async (LanyardStore        *self,
+                                   LanyardFacility     *facility,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (LANYARD_IS_STORE (self));
+  g_return_if_fail (LANYARD_IS_FACILITY (facility));
+
+  store_call_async (self, save_facility_call, g_object_ref (facility), g_object_unref, g_object_unref,
+                    lanyard_store_save_facility_async, cancellable, callback, user_data);
+}
+
+LanyardFacility *
+lanyard_store_save_facility_finish (LanyardStore  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return store_call_finish (self, result, lanyard_store_save_facility_async, error);
+}

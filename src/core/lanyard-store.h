@@ -447,6 +447,14 @@ void                   lanyard_store_list_scopes_async        (LanyardStore     
 GPtrArray             *lanyard_store_list_scopes_finish       (LanyardStore              *self,
                                                                GAsyncResult              *result,
                                                                GError                   **error);
+void                   lanyard_store_save_facility_async      (LanyardStore              *self,
+                                                               LanyardFacility           *facility,
+                                                               GCancellable              *cancellable,
+                                                               GAsyncReadyCallback        callback,
+                                                               gpointer                   user_data);
+LanyardFacility       *lanyard_store_save_facility_finish     (LanyardStore              *self,
+                                                               GAsyncResult              *result,
+                                                               GError                   **error);
 void                   lanyard_store_set_phone_region_async   (LanyardStore              *self,
                                                                const char                *region,
                                                                GCancellable              *cancellable,
