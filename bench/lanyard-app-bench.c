@@ -178,6 +178,8 @@ typedef struct {
   gboolean            watching;
 
   GString            *slow_keys;           /* the keys over the target, as text */
+  GString            *stall_notes;         /* the stalls over the target, with what was going on */
+  const char         *doing;               /* what the phase is doing now, for stall_notes */
 
   /* Waiting for a painted frame */
   gboolean            painted;
@@ -196,6 +198,8 @@ on_watch_tick_cb (gpointer user_data)
 
       if (late_ms > 0)
         g_array_append_val (bench->stalls_ms, late_ms);
+      if (late_ms > TARGET_STALL_MS && bench->doing != NULL && bench->stall_notes->len < 600)
+        g_string_append_printf (bench->stall_notes, " %s %.0f ms;", bench->doing, late_ms);
     }
   bench->watch_last = now;
 
@@ -288,6 +292,7 @@ measure_typing (Bench      *bench,
       const char *word = words[w];
       const char *end = word;
 
+      bench->doing = "(clearing)";
       gtk_editable_set_text (bench->search_entry, "");
       lanyard_test_wait_for (model_settled, bench->model, "the list without a search");
       lanyard_test_wait_ms (300);
@@ -305,6 +310,7 @@ measure_typing (Bench      *bench,
           wait.model = bench->model;
           wait.search = *expected != '\0' ? expected : NULL;
 
+          bench->doing = word;
           typed = g_get_monotonic_time ();
           gtk_editable_set_text (bench->search_entry, prefix);
           lanyard_test_wait_for (search_shown, &wait, "the search's list");
@@ -323,6 +329,7 @@ measure_typing (Bench      *bench,
     }
 
   watch_stop (bench);
+  bench->doing = NULL;
   gtk_editable_set_text (bench->search_entry, "");
   lanyard_test_wait_for (model_settled, bench->model, "the list without a search");
 }
@@ -522,6 +529,7 @@ main (int   argc,
     }
 
   bench.slow_keys = g_string_new (NULL);
+  bench.stall_notes = g_string_new (NULL);
   opened = g_get_monotonic_time ();
   bench.window = lanyard_window_new (NULL, LANYARD_STORE (store));
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1280, 800);
@@ -561,6 +569,8 @@ main (int   argc,
         g_print ("   %s\n", bench.slow_keys->str);
       report_series ("filter/sort/tile to list painted", switch_ms, 0, FALSE);
       report_stalls ("typing", typing_stalls);
+      if (bench.stall_notes->len > 0)
+        g_print ("   %s\n", bench.stall_notes->str);
       report_stalls ("scrolling", scrolling_stalls);
       report_stalls ("switching filters", switching_stalls);
     }
@@ -568,6 +578,7 @@ main (int   argc,
 
   g_source_remove (bench.watch_source);
   g_string_free (bench.slow_keys, TRUE);
+  g_string_free (bench.stall_notes, TRUE);
   gtk_window_destroy (GTK_WINDOW (bench.window));
 
   return 0;
