@@ -8,8 +8,9 @@
 /*
  * Pages come from keyset cursors, so they can only be read in order: the
  * rows fetched are always a prefix of the query's result, kept in one flat
- * array. Reading a row ahead of that prefix asks for the pages up to it and
- * one more, so the next page is usually in before the view scrolls there.
+ * array, followed by at most a page of placeholders. Reading a row ahead
+ * of that prefix asks for the pages up to it and one more, so the next page
+ * is usually in before the view scrolls there.
  */
 
 struct _LanyardPeopleModel
@@ -243,15 +244,12 @@ static void
 lanyard_people_model_replace (LanyardPeopleModel *self,
                               LanyardPeoplePage  *page)
 {
+  /* The count the view knows: the old query's. */
+  guint old_n = lanyard_people_model_count (self);
   g_autoptr(GPtrArray) old_people = g_steal_pointer (&self->people);
   g_autoptr(GHashTable) old_placeholders = g_steal_pointer (&self->placeholders);
-  guint old_n = 0;
   guint new_n;
 
-  /* The count the view knows: that of the old query, worked out with its arrays. */
-  self->people = old_people;
-  self->placeholders = old_placeholders;
-  old_n = lanyard_people_model_count (self);
   self->people = g_ptr_array_new_with_free_func (g_object_unref);
   self->placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 
