@@ -51,6 +51,140 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LanyardPersonRow, lanyard_person_row, GTK_TYPE_WIDGET)
 
+
+/*
+ * The badges' layout: as many as fit, at their natural width, at the end
+ * of the row; those that do not fit (the source and membership status go
+ * first) are placed past the end, where the box clips them. A narrow row
+ * keeps the name readable instead of shortening every badge to "…".
+ */
+#define LANYARD_TYPE_BADGE_LAYOUT (lanyard_badge_layout_get_type ())
+
+G_DECLARE_FINAL_TYPE (LanyardBadgeLayout, lanyard_badge_layout, LANYARD, BADGE_LAYOUT, GtkLayoutManager)
+
+struct _LanyardBadgeLayout
+{
+  GtkLayoutManager parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (LanyardBadgeLayout, lanyard_badge_layout, GTK_TYPE_LAYOUT_MANAGER)
+
+#define BADGE_SPACING 6
+
+/* Which badges give way first when there is no room for all. */
+static const LanyardPersonBadge badge_drop_order[] = {
+  LANYARD_PERSON_BADGE_SOURCE,
+  LANYARD_PERSON_BADGE_MEMBERSHIP_STATUS,
+  LANYARD_PERSON_BADGE_GRANTS,
+  LANYARD_PERSON_BADGE_DECOUPLED,
+  LANYARD_PERSON_BADGE_MESSAGE,
+  LANYARD_PERSON_BADGE_INVITATION,
+  LANYARD_PERSON_BADGE_DISABLED,
+};
+
+static void
+lanyard_badge_layout_measure (GtkLayoutManager *manager,
+                              GtkWidget        *widget,
+                              GtkOrientation    orientation,
+                              int               for_size,
+                              int              *minimum,
+                              int              *natural,
+                              int              *minimum_baseline,
+                              int              *natural_baseline)
+{
+  int min = 0, nat = 0, n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      int child_min, child_nat;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+
+      gtk_widget_measure (child, orientation, -1, &child_min, &child_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        nat += child_nat + (n > 0 ? BADGE_SPACING : 0);
+      else
+        {
+          min = MAX (min, child_min);
+          nat = MAX (nat, child_nat);
+        }
+      n++;
+    }
+
+  /* Horizontally nothing is needed: badges that do not fit are left out. */
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 0 : min;
+  *natural = nat;
+}
+
+static void
+lanyard_badge_layout_allocate (GtkLayoutManager *manager,
+                               GtkWidget        *widget,
+                               int               width,
+                               int               height,
+                               int               baseline)
+{
+  gboolean dropped[LANYARD_N_PERSON_BADGES] = { FALSE, };
+  int total = 0, n = 0, x;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_should_layout (child))
+      {
+        int nat;
+
+        gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+        total += nat + (n++ > 0 ? BADGE_SPACING : 0);
+      }
+
+  for (guint i = 0; total > width && i < G_N_ELEMENTS (badge_drop_order); i++)
+    for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+      if (gtk_widget_should_layout (child) &&
+          GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), "badge")) == badge_drop_order[i])
+        {
+          int nat;
+
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+          total -= nat + (--n > 0 ? BADGE_SPACING : 0);
+          dropped[badge_drop_order[i]] = TRUE;
+        }
+
+  /* The ones kept, at the end; the others past it, clipped. */
+  x = MAX (0, width - total);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      int nat, child_height;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, nat, NULL, &child_height, NULL, NULL);
+      child_height = MIN (child_height, height);
+
+      if (dropped[GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), "badge"))])
+        gtk_widget_size_allocate (child, &(GtkAllocation) { width + BADGE_SPACING, 0, nat, child_height }, -1);
+      else
+        {
+          gtk_widget_size_allocate (child, &(GtkAllocation) { x, (height - child_height) / 2, nat, child_height }, -1);
+          x += nat + BADGE_SPACING;
+        }
+    }
+}
+
+static void
+lanyard_badge_layout_class_init (LanyardBadgeLayoutClass *klass)
+{
+  GtkLayoutManagerClass *layout_class = GTK_LAYOUT_MANAGER_CLASS (klass);
+
+  layout_class->measure = lanyard_badge_layout_measure;
+  layout_class->allocate = lanyard_badge_layout_allocate;
+}
+
+static void
+lanyard_badge_layout_init (LanyardBadgeLayout *self)
+{
+}
+
 /* How each badge looks: its style class, and whether it may be shortened. */
 static const struct {
   const char *style;
@@ -132,6 +266,7 @@ lanyard_person_row_ensure_badge (LanyardPersonRow   *self,
     return self->badges[badge];
 
   label = new_label ("badge", badge_info[badge].style);
+  g_object_set_data (G_OBJECT (label), "badge", GUINT_TO_POINTER (badge));
   gtk_label_set_xalign (label, 0.5);
   if (badge_info[badge].max_width_chars > 0)
     gtk_label_set_max_width_chars (label, badge_info[badge].max_width_chars);
@@ -142,7 +277,7 @@ lanyard_person_row_ensure_badge (LanyardPersonRow   *self,
 
   for (int i = (int)badge - 1; i >= 0 && before == NULL; i--)
     before = (GtkWidget *)self->badges[i];
-  gtk_box_insert_child_after (GTK_BOX (self->badge_box), GTK_WIDGET (label), before);
+  gtk_widget_insert_after (GTK_WIDGET (label), self->badge_box, before);
 
   self->badges[badge] = label;
   return label;
@@ -575,7 +710,7 @@ lanyard_person_row_init (LanyardPersonRow *self)
   gtk_widget_set_hexpand (self->text_box, TRUE);
   gtk_widget_set_valign (self->text_box, GTK_ALIGN_CENTER);
   /* The name comes before the badges when the row is short of room. */
-  gtk_widget_set_size_request (self->text_box, 110, -1);
+  gtk_widget_set_size_request (self->text_box, 150, -1);
   gtk_widget_add_css_class (self->text_box, "person-text");
   gtk_widget_set_parent (self->text_box, widget);
 
@@ -584,11 +719,21 @@ lanyard_person_row_init (LanyardPersonRow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->external_id_label), "numeric");
   gtk_widget_set_visible (GTK_WIDGET (self->external_id_label), FALSE);
   self->contact_label = new_label ("caption", "dim-label");
+  /*
+   * A short natural width, so that the badges get their room first; the
+   * text still takes whatever is left over (the box expands), so a wide row
+   * shows it all.
+   */
+  gtk_label_set_max_width_chars (self->name_label, 20);
+  gtk_label_set_max_width_chars (self->external_id_label, 20);
+  gtk_label_set_max_width_chars (self->contact_label, 20);
   gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->name_label));
   gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->external_id_label));
   gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->contact_label));
 
-  self->badge_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->badge_box = g_object_new (GTK_TYPE_BOX, NULL);
+  gtk_widget_set_layout_manager (self->badge_box, g_object_new (LANYARD_TYPE_BADGE_LAYOUT, NULL));
+  gtk_widget_set_overflow (self->badge_box, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_valign (self->badge_box, GTK_ALIGN_CENTER);
   gtk_widget_set_parent (self->badge_box, widget);
 
