@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-add-person-dialog.h"
+#include "lanyard-ui-util.h"
 
 /* How long typing must pause before the store is asked who has the phone or email. */
 #define DUPLICATE_LOOKUP_DELAY_MS 300
@@ -194,24 +195,6 @@ set_label_message (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
 }
 
-static void
-set_row_invalid (GtkWidget *row,
-                 gboolean   invalid)
-{
-  if (invalid)
-    {
-      gtk_widget_add_css_class (row, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (row, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
-    }
-}
-
 static gboolean
 lanyard_add_person_dialog_shows_problem (LanyardAddPersonDialog *self,
                                          LanyardPersonField      field)
@@ -235,7 +218,7 @@ lanyard_add_person_dialog_update_fields (LanyardAddPersonDialog *self)
 
       set_label_message (self->message_labels[field], shown ? error->message : NULL);
       if (self->rows[field] != NULL)
-        set_row_invalid (GTK_WIDGET (self->rows[field]), shown);
+        lanyard_ui_set_problem (GTK_WIDGET (self->rows[field]), shown ? error->message : NULL, NULL);
     }
 }
 
@@ -305,8 +288,8 @@ lanyard_add_person_dialog_update_contact (LanyardAddPersonDialog *self)
   set_label_message (self->contact_message_label, shown ? error->message : NULL);
   if (shown)
     {
-      set_row_invalid (GTK_WIDGET (self->rows[LANYARD_PERSON_FIELD_PHONE]), TRUE);
-      set_row_invalid (GTK_WIDGET (self->rows[LANYARD_PERSON_FIELD_EMAIL]), TRUE);
+      lanyard_ui_set_problem (GTK_WIDGET (self->rows[LANYARD_PERSON_FIELD_PHONE]), error->message, NULL);
+      lanyard_ui_set_problem (GTK_WIDGET (self->rows[LANYARD_PERSON_FIELD_EMAIL]), error->message, NULL);
     }
 }
 
@@ -345,9 +328,10 @@ lanyard_add_person_dialog_update_duplicate (LanyardAddPersonDialog *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->open_existing_label), button);
   gtk_widget_set_visible (self->duplicate_list, TRUE);
 
-  set_row_invalid (GTK_WIDGET (self->rows[phone_match ? LANYARD_PERSON_FIELD_PHONE : LANYARD_PERSON_FIELD_EMAIL]), TRUE);
+  lanyard_ui_set_problem (GTK_WIDGET (self->rows[phone_match ? LANYARD_PERSON_FIELD_PHONE : LANYARD_PERSON_FIELD_EMAIL]),
+                          title, NULL);
   if (phone_match && email_match)
-    set_row_invalid (GTK_WIDGET (self->rows[LANYARD_PERSON_FIELD_EMAIL]), TRUE);
+    lanyard_ui_set_problem (GTK_WIDGET (self->rows[LANYARD_PERSON_FIELD_EMAIL]), title, NULL);
 }
 
 static void

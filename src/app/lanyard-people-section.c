@@ -860,6 +860,24 @@ on_counts_read_cb (GObject      *object,
   lanyard_people_section_update_busy (self);
 }
 
+/* Reads the tile counts (the list follows them) and marks the filter values as stale. */
+static void
+lanyard_people_section_read_counts (LanyardPeopleSection *self)
+{
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+
+  lanyard_people_section_load_facets (self);
+
+  self->counts_loading = TRUE;
+  self->counts_cancellable = g_cancellable_new ();
+  lanyard_store_count_people_async (self->store,
+                                    lanyard_facility_get_id (self->facility),
+                                    self->counts_cancellable,
+                                    on_counts_read_cb,
+                                    g_object_ref (self));
+}
+
 void
 lanyard_people_section_reload (LanyardPeopleSection *self)
 {
@@ -882,20 +900,11 @@ lanyard_people_section_reload (LanyardPeopleSection *self)
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "people") != 0)
         gtk_stack_set_visible_child_name (self->stack, "loading");
 
-      lanyard_people_section_load_facets (self);
-
-      self->counts_loading = TRUE;
-      self->counts_cancellable = g_cancellable_new ();
-      lanyard_store_count_people_async (self->store,
-                                        lanyard_facility_get_id (self->facility),
-                                        self->counts_cancellable,
-                                        on_counts_read_cb,
-                                        g_object_ref (self));
+      lanyard_people_section_read_counts (self);
     }
 
   lanyard_people_section_update_busy (self);
 }
-
 
 static void
 lanyard_people_section_toast (LanyardPeopleSection *self,
@@ -922,18 +931,7 @@ lanyard_people_section_refresh (LanyardPeopleSection *self,
       self->keep_scroll = TRUE;
     }
 
-  g_cancellable_cancel (self->counts_cancellable);
-  g_clear_object (&self->counts_cancellable);
-
-  lanyard_people_section_load_facets (self);
-
-  self->counts_loading = TRUE;
-  self->counts_cancellable = g_cancellable_new ();
-  lanyard_store_count_people_async (self->store,
-                                    lanyard_facility_get_id (self->facility),
-                                    self->counts_cancellable,
-                                    on_counts_read_cb,
-                                    g_object_ref (self));
+  lanyard_people_section_read_counts (self);
   lanyard_people_section_update_busy (self);
 }
 
@@ -1904,7 +1902,6 @@ people_clear_filters_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   lanyard_people_section_filters_changed (self);
 }
-
 
 static void
 people_new_facility_action (GtkWidget  *widget,

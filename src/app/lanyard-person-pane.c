@@ -682,6 +682,7 @@ lanyard_person_pane_set_field_error (LanyardPersonPane *self,
                                      const char        *message)
 {
   GtkWidget *widget = lanyard_person_pane_get_field_widget (self, field);
+  const char *hint;
 
   if (g_strcmp0 (self->errors[field], message) != 0)
     {
@@ -689,36 +690,10 @@ lanyard_person_pane_set_field_error (LanyardPersonPane *self,
       self->errors[field] = g_strdup (message);
     }
 
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (widget, "error");
-      gtk_widget_set_tooltip_text (widget, message);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                      -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (widget, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
-
-      /* The custom tags row says how to type them when nothing is wrong. */
-      if (field == FIELD_CUSTOM_TAGS)
-        {
-          gtk_widget_set_tooltip_text (widget, _("Separate tags with commas"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Separate tags with commas"),
-                                          -1);
-        }
-      else
-        {
-          gtk_widget_set_tooltip_text (widget, NULL);
-          gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-        }
-    }
+  /* The custom tags row says how to type them when nothing is wrong. */
+  hint = field == FIELD_CUSTOM_TAGS ? _("Separate tags with commas") : NULL;
+  lanyard_ui_set_problem (widget, message, hint);
+  gtk_widget_set_tooltip_text (widget, message != NULL ? message : hint);
 
   if (field == FIELD_NOTES)
     lanyard_person_pane_update_notes_state (self);
@@ -1016,25 +991,7 @@ grant_target_set_error (GrantTarget *target,
 
   g_free (target->hours_error);
   target->hours_error = g_strdup (message);
-
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (widget, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                      -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (widget, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Empty means at any time"),
-                                      -1);
-    }
+  lanyard_ui_set_problem (widget, message, _("Empty means at any time"));
 
   lanyard_person_pane_update_grants_problems (target->self);
 }
@@ -2211,48 +2168,33 @@ lanyard_person_pane_targets_read (LanyardPersonPane *self,
     lanyard_person_pane_rebuild_targets (self);
 }
 
+/* The facility's doors or its scopes, whichever of the two reads this is. */
 static void
-on_doors_read_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_targets_read_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   g_autoptr(Request) request = user_data;
   LanyardPersonPane *self = request->self;
-  g_autoptr(GPtrArray) doors = NULL;
+  gboolean doors = g_async_result_is_tagged (result, lanyard_store_list_doors_async);
+  g_autoptr(GPtrArray) targets = NULL;
   g_autoptr(GError) error = NULL;
 
-  doors = lanyard_store_list_doors_finish (LANYARD_STORE (object), result, &error);
+  if (doors)
+    targets = lanyard_store_list_doors_finish (LANYARD_STORE (object), result, &error);
+  else
+    targets = lanyard_store_list_scopes_finish (LANYARD_STORE (object), result, &error);
   lanyard_person_pane_end_busy (self);
 
   if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (doors == NULL)
+  if (targets == NULL)
     lanyard_person_pane_toast (self, error->message);
+  else if (doors)
+    lanyard_person_pane_targets_read (self, targets, NULL);
   else
-    lanyard_person_pane_targets_read (self, doors, NULL);
-}
-
-static void
-on_scopes_read_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  LanyardPersonPane *self = request->self;
-  g_autoptr(GPtrArray) scopes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  scopes = lanyard_store_list_scopes_finish (LANYARD_STORE (object), result, &error);
-  lanyard_person_pane_end_busy (self);
-
-  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (scopes == NULL)
-    lanyard_person_pane_toast (self, error->message);
-  else
-    lanyard_person_pane_targets_read (self, NULL, scopes);
+    lanyard_person_pane_targets_read (self, NULL, targets);
 }
 
 static gint64
@@ -2296,11 +2238,11 @@ lanyard_person_pane_read (LanyardPersonPane *self,
   lanyard_store_list_grants_async (self->store, person_id, self->read_cancellable, on_grants_read_cb, request);
 
   lanyard_person_pane_begin_busy (self);
-  lanyard_store_list_doors_async (self->store, facility_id, self->read_cancellable, on_doors_read_cb,
+  lanyard_store_list_doors_async (self->store, facility_id, self->read_cancellable, on_targets_read_cb,
                                   request_new (self, person_id));
 
   lanyard_person_pane_begin_busy (self);
-  lanyard_store_list_scopes_async (self->store, facility_id, self->read_cancellable, on_scopes_read_cb,
+  lanyard_store_list_scopes_async (self->store, facility_id, self->read_cancellable, on_targets_read_cb,
                                    request_new (self, person_id));
 
   lanyard_person_pane_load_history (self, FALSE);

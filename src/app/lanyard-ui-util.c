@@ -29,6 +29,36 @@ lanyard_ui_toast (GtkWidget  *widget,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
+void
+lanyard_ui_set_problem (GtkWidget  *widget,
+                        const char *problem,
+                        const char *hint)
+{
+  const char *description = problem != NULL ? problem : hint;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (widget, "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+
+  if (description != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 AdwMessageDialog *
 lanyard_ui_confirm_dialog_new (GtkWidget  *widget,
                                const char *heading,

@@ -15,6 +15,16 @@ void              lanyard_ui_toast               (GtkWidget  *widget,
                                                   const char *text);
 
 /*
+ * Marks a form row as holding a problem (@problem, a sentence) or not:
+ * the "error" style, the accessible invalid state, and the problem as the
+ * row's accessible description; without a problem the description becomes
+ * @hint, or none.
+ */
+void              lanyard_ui_set_problem         (GtkWidget  *widget,
+                                                  const char *problem,
+                                                  const char *hint);
+
+/*
  * A message dialog over @widget's window that asks before destroying
  * something: a response "cancel" (labelled @cancel_label, or Cancel when
  * NULL; also what Escape and closing answer, and the default) and a
