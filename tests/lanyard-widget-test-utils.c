@@ -84,6 +84,27 @@ lanyard_test_find_by_id (GtkWidget  *widget,
   return NULL;
 }
 
+/* The first widget of @type under @widget, depth first; for widgets built in code, which have no id. */
+GtkWidget *
+lanyard_test_find_by_type (GtkWidget *widget,
+                           GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = lanyard_test_find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 gpointer
 lanyard_test_get_widget (GtkWidget  *widget,
                          const char *id)

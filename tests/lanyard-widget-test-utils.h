@@ -27,6 +27,9 @@ void      lanyard_test_wait_ms           (guint         ms);
 /* The widget under @widget (itself included) with this .ui id, or NULL. */
 GObject  *lanyard_test_find_by_id        (GtkWidget    *widget,
                                           const char   *id);
+/* The first widget of a type: for widgets built in code, which have no id. */
+GtkWidget *lanyard_test_find_by_type    (GtkWidget    *widget,
+                                         GType         type);
 /* As lanyard_test_find_by_id(), failing the test when there is none. */
 gpointer  lanyard_test_get_widget        (GtkWidget    *widget,
                                           const char   *id);

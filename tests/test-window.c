@@ -904,13 +904,13 @@ test_pane_and_delete_key (Fixture       *fixture,
 
   gtk_single_selection_set_selected (selection, 1);
   g_assert_true (adw_flap_get_reveal_flap (flap));
-  g_assert_cmpint (lanyard_person_get_id (lanyard_person_pane_get_person (get_widget (fixture, "person_pane"))), ==, id);
+  g_assert_cmpint (lanyard_person_get_id (lanyard_person_pane_get_person (LANYARD_PERSON_PANE (lanyard_test_find_by_type (GTK_WIDGET (fixture->window), LANYARD_TYPE_PERSON_PANE)))), ==, id);
   maybe_screenshot (fixture, "test-pane.png");
 
   /* Escape closes it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (section), "people.escape", NULL));
   g_assert_false (adw_flap_get_reveal_flap (flap));
-  g_assert_null (lanyard_person_pane_get_person (get_widget (fixture, "person_pane")));
+  g_assert_null (lanyard_person_pane_get_person (LANYARD_PERSON_PANE (lanyard_test_find_by_type (GTK_WIDGET (fixture->window), LANYARD_TYPE_PERSON_PANE))));
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
 
   /* Open again, then Delete. */
@@ -1161,7 +1161,7 @@ test_first_person (Fixture       *fixture,
   assert_model_matches_store (fixture, model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   /* …and the pane shows the person just added. */
-  g_assert_cmpstr (lanyard_person_get_email (lanyard_person_pane_get_person (get_widget (fixture, "person_pane"))),
+  g_assert_cmpstr (lanyard_person_get_email (lanyard_person_pane_get_person (LANYARD_PERSON_PANE (lanyard_test_find_by_type (GTK_WIDGET (fixture->window), LANYARD_TYPE_PERSON_PANE)))),
                    ==, "mina@example.org");
 }
 

@@ -153,7 +153,7 @@ struct _LanyardPeopleSection
   GtkSingleSelection  *selection;
   AdwStatusPage       *no_results_status_page;
   AdwFlap             *flap;
-  LanyardPersonPane   *person_pane;
+  LanyardPersonPane   *person_pane;  /* owned by the flap; NULL until a person is first opened */
   GtkActionBar        *selection_bar;
   GtkLabel            *marked_label;
 };
@@ -937,11 +937,64 @@ lanyard_people_section_refresh (LanyardPeopleSection *self,
 
 /* Person pane */
 
+static void on_person_pane_person_saved_cb (LanyardPeopleSection *self,
+                                            LanyardPerson        *person,
+                                            LanyardPersonPane    *pane);
+static void on_person_pane_person_deleted_cb (LanyardPeopleSection *self,
+                                              gint64                person_id,
+                                              LanyardPersonPane    *pane);
+static void on_person_pane_open_person_cb (LanyardPeopleSection *self,
+                                           gint64                person_id,
+                                           LanyardPersonPane    *pane);
+static void on_person_pane_close_requested_cb (LanyardPeopleSection *self,
+                                               LanyardPersonPane    *pane);
+
+/*
+ * The pane is the largest part of the window and launching does not show
+ * it, so it is built when the first person is opened (about 45 ms of the
+ * window's 90 ms on the benchmark machine; docs/performance.md).
+ */
+static LanyardPersonPane *
+lanyard_people_section_ensure_pane (LanyardPeopleSection *self)
+{
+  if (self->person_pane != NULL)
+    return self->person_pane;
+
+  self->person_pane = g_object_new (LANYARD_TYPE_PERSON_PANE,
+                                    "width-request", 340,
+                                    NULL);
+  gtk_widget_add_css_class (GTK_WIDGET (self->person_pane), "background");
+  g_signal_connect_object (self->person_pane, "person-saved",
+                           G_CALLBACK (on_person_pane_person_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->person_pane, "person-deleted",
+                           G_CALLBACK (on_person_pane_person_deleted_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->person_pane, "open-person",
+                           G_CALLBACK (on_person_pane_open_person_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->person_pane, "close-requested",
+                           G_CALLBACK (on_person_pane_close_requested_cb), self, G_CONNECT_SWAPPED);
+  lanyard_person_pane_set_store (self->person_pane, self->store);
+  lanyard_person_pane_set_facility (self->person_pane, self->facility);
+  adw_flap_set_flap (self->flap, GTK_WIDGET (self->person_pane));
+
+  return self->person_pane;
+}
+
+/* The person the pane shows, if any. */
+static LanyardPerson *
+lanyard_people_section_get_shown_person (LanyardPeopleSection *self)
+{
+  if (self->person_pane == NULL)
+    return NULL;
+
+  return lanyard_person_pane_get_person (self->person_pane);
+}
+
 static void
 lanyard_people_section_close_pane (LanyardPeopleSection *self)
 {
   adw_flap_set_reveal_flap (self->flap, FALSE);
-  lanyard_person_pane_set_person (self->person_pane, NULL);
+  if (self->person_pane != NULL)
+    lanyard_person_pane_set_person (self->person_pane, NULL);
 
   if (gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
     gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -951,7 +1004,7 @@ static void
 lanyard_people_section_open_pane (LanyardPeopleSection *self,
                                   LanyardPerson        *person)
 {
-  lanyard_person_pane_set_person (self->person_pane, person);
+  lanyard_person_pane_set_person (lanyard_people_section_ensure_pane (self), person);
   adw_flap_set_reveal_flap (self->flap, TRUE);
 }
 
@@ -990,7 +1043,7 @@ pane_switch_apply (PaneSwitch *change)
 static void
 lanyard_people_section_sync_selection_to_pane (LanyardPeopleSection *self)
 {
-  LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
+  LanyardPerson *shown = lanyard_people_section_get_shown_person (self);
   guint position = GTK_INVALID_LIST_POSITION;
 
   if (shown != NULL)
@@ -1029,7 +1082,7 @@ lanyard_people_section_switch_pane (LanyardPeopleSection *self,
                                     LanyardPerson        *person,
                                     guint                 position)
 {
-  LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
+  LanyardPerson *shown = lanyard_people_section_get_shown_person (self);
   PaneSwitch *change;
   AdwMessageDialog *dialog;
   g_autofree char *name = NULL;
@@ -1290,7 +1343,7 @@ on_access_set_cb (GObject      *object,
   lanyard_people_section_toast (self, title);
 
   /* The pane's person may be among them. */
-  if (lanyard_person_pane_get_person (self->person_pane) != NULL)
+  if (lanyard_people_section_get_shown_person (self) != NULL)
     {
       g_autoptr(LanyardPerson) shown = g_object_ref (lanyard_person_pane_get_person (self->person_pane));
 
@@ -1336,7 +1389,7 @@ on_people_deleted_cb (GObject      *object,
       return;
     }
 
-  shown = lanyard_person_pane_get_person (self->person_pane);
+  shown = lanyard_people_section_get_shown_person (self);
   for (guint i = 0; i < change->ids->len; i++)
     {
       gint64 id = g_array_index (change->ids, gint64, i);
@@ -1743,7 +1796,7 @@ on_flap_reveal_changed_cb (LanyardPeopleSection *self,
                            AdwFlap              *flap)
 {
   /* Closed by a click beside it or a swipe, when folded. */
-  if (!adw_flap_get_reveal_flap (flap) && lanyard_person_pane_get_person (self->person_pane) != NULL)
+  if (!adw_flap_get_reveal_flap (flap) && lanyard_people_section_get_shown_person (self) != NULL)
     lanyard_people_section_switch_pane (self, NULL, GTK_INVALID_LIST_POSITION);
 }
 
@@ -1957,7 +2010,7 @@ people_delete_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
-  LanyardPerson *shown = lanyard_person_pane_get_person (self->person_pane);
+  LanyardPerson *shown = lanyard_people_section_get_shown_person (self);
 
   if (self->selection_mode && g_hash_table_size (self->marked) > 0)
     people_delete_marked_action (widget, action_name, param);
@@ -1996,6 +2049,7 @@ lanyard_people_section_dispose (GObject *object)
   g_clear_object (&self->demo_cancellable);
   g_clear_object (&self->facets_cancellable);
 
+  self->person_pane = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_PEOPLE_SECTION);
   /* dispose_template() only takes the children bound to fields. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -2117,7 +2171,6 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (LANYARD_TYPE_PERSON_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/app/lanyard/Lanyard/lanyard-people-section.ui");
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, stack);
@@ -2144,7 +2197,6 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, no_results_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, flap);
-  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, person_pane);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, marked_label);
   gtk_widget_class_bind_template_callback (widget_class, on_tile_toggled_cb);
@@ -2154,10 +2206,6 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_selection_selected_item_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_people_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_flap_reveal_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_person_saved_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_person_deleted_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_open_person_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_person_pane_close_requested_cb);
 
   {
     static const char * const ids[N_CHIPS][2] = {
@@ -2293,7 +2341,8 @@ lanyard_people_section_set_store (LanyardPeopleSection *self,
     }
 
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
-  lanyard_person_pane_set_store (self->person_pane, store);
+  if (self->person_pane != NULL)
+    lanyard_person_pane_set_store (self->person_pane, store);
 
   /* A facility belongs to its store: wait to be told the new store's. */
   had_facility = self->facility != NULL;
@@ -2326,7 +2375,8 @@ lanyard_people_section_set_facility (LanyardPeopleSection *self,
 
   changed = g_set_object (&self->facility, facility);
   self->facility_known = TRUE;
-  lanyard_person_pane_set_facility (self->person_pane, facility);
+  if (self->person_pane != NULL)
+    lanyard_person_pane_set_facility (self->person_pane, facility);
 
   /* Another facility has other values: start it unfiltered, in the same order. */
   if (changed)
