@@ -66,6 +66,7 @@ run_argv (Fixture            *f,
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *config_dir = g_build_filename (f->dir, "config", NULL);
   g_autofree char *command_line = NULL;
   Run *run = g_new0 (Run, 1);
 
@@ -81,6 +82,7 @@ run_argv (Fixture            *f,
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "TZ", "UTC", TRUE);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
@@ -1238,6 +1240,182 @@ test_demo (Fixture       *f,
   assert_contains (missing->err, "--people");
 }
 
+
+/* import, export */
+
+static char *
+import_data (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "import", name, NULL);
+}
+
+static void
+test_import (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *sheets = import_data ("google-sheets.csv");
+  g_autofree char *problems = import_data ("problems.csv");
+  g_autofree char *too_many = import_data ("201-rows.csv");
+  g_autoptr(Run) dry = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) partial = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) limit = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  init_club (f);
+
+  dry = cli (f, "import", sheets, "--dry-run", NULL);
+  assert_status (dry, 0);
+  assert_contains (dry->out, "Mobile → Mobile phone");
+  assert_contains (dry->out, "Would import 3, skip 0");
+  g_assert_cmpuint (count_people (f), ==, 0);
+
+  run = cli (f, "import", sheets, NULL);
+  assert_status (run, 0);
+  assert_contains (run->out, "Imported 3, skipped 0");
+  g_assert_cmpuint (count_people (f), ==, 3);
+
+  again = cli (f, "import", sheets, NULL);
+  assert_status (again, 0);
+  assert_contains (again->out, "Row 2: skipped: Ada Lovelace already has this mobile phone\n");
+  assert_contains (again->out, "Imported 0, skipped 3");
+
+  /* Some rows refused: the others are imported, and the status says so. */
+  partial = cli (f, "import", problems, NULL);
+  assert_status (partial, 4);
+  assert_contains (partial->out, "Row 2: not imported: No door is called “Front”; No door is called “Sauna”\n");
+  assert_contains (partial->out, "Imported 0, skipped 0 (already there), errors 10.");
+
+  json = cli (f, "import", problems, "--dry-run", "--json", NULL);
+  assert_status (json, 4);
+  root = parse_json (json->out);
+  object = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (object, "written"));
+  g_assert_cmpint (json_object_get_int_member (object, "errors"), ==, 10);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (
+                       json_object_get_array_member (
+                         json_array_get_object_element (json_object_get_array_member (object, "rows"), 0),
+                         "problems"), 0),
+                     "column"), ==, "Door grants");
+
+  limit = cli (f, "import", too_many, NULL);
+  assert_status (limit, 4);
+  assert_contains (limit->err, "at most 200");
+  g_assert_cmpuint (count_people (f), ==, 3);
+}
+
+static void
+test_import_bad_files (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *broken = g_build_filename (f->dir, "broken.csv", NULL);
+  g_autofree char *no_contact = g_build_filename (f->dir, "names.csv", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.csv", NULL);
+  g_autoptr(Run) quote = NULL;
+  g_autoptr(Run) columns = NULL;
+  g_autoptr(Run) absent = NULL;
+  g_autoptr(Run) bad_map = NULL;
+
+  init_club (f);
+
+  g_assert_true (g_file_set_contents (broken, "Email,Notes\nann@example.org,\"never closed\n", -1, NULL));
+  quote = cli (f, "import", broken, NULL);
+  assert_status (quote, 4);
+  assert_contains (quote->err, "broken.csv: ");
+  assert_contains (quote->err, "2");
+
+  g_assert_true (g_file_set_contents (no_contact, "First name,Last name\nAnn,Lee\n", -1, NULL));
+  columns = cli (f, "import", no_contact, NULL);
+  assert_status (columns, 4);
+  assert_contains (columns->err, "“Mobile phone” or “Email”");
+
+  absent = cli (f, "import", missing, NULL);
+  assert_status (absent, 1);
+  assert_contains (absent->err, "missing.csv");
+
+  bad_map = cli (f, "import", no_contact, "--map", "Last name=shoe-size", NULL);
+  assert_status (bad_map, 2);
+  assert_contains (bad_map->err, "--map");
+  g_assert_cmpuint (count_people (f), ==, 0);
+}
+
+static void
+test_import_mapping (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *first = g_build_filename (f->dir, "first.csv", NULL);
+  g_autofree char *second = g_build_filename (f->dir, "second.csv", NULL);
+  g_autoptr(Run) mapped = NULL;
+  g_autoptr(Run) reused = NULL;
+  g_autoptr(Run) unknown = NULL;
+
+  init_club (f);
+
+  /* Headers nobody would guess; --map says, and the mapping is saved for next time. */
+  g_assert_true (g_file_set_contents (first, "Given;Family;Reach me\nAnn;Lee;ann@example.org\n", -1, NULL));
+  mapped = cli (f, "import", first, "--map", "Given=first-name", "--map", "Family=last-name",
+                "--map", "Reach me=email", "--save-mapping", "Club", NULL);
+  assert_status (mapped, 0);
+  assert_contains (mapped->out, "Imported 1");
+
+  /* The next file has the columns in another order. */
+  g_assert_true (g_file_set_contents (second, "Reach me;Given;Family\nbo@example.org;Bo;Ek\n", -1, NULL));
+  reused = cli (f, "import", second, "--mapping", "Club", NULL);
+  assert_status (reused, 0);
+  assert_contains (reused->out, "Imported 1");
+  g_assert_cmpuint (count_people (f), ==, 2);
+
+  unknown = cli (f, "import", second, "--mapping", "Nope", NULL);
+  assert_status (unknown, 3);
+  assert_contains (unknown->err, "Nope");
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *sheets = import_data ("google-sheets.csv");
+  g_autofree char *out = g_build_filename (f->dir, "out.csv", NULL);
+  g_autofree char *template = g_build_filename (f->dir, "template.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(Run) imported = NULL;
+  g_autoptr(Run) stdout_export = NULL;
+  g_autoptr(Run) file_export = NULL;
+  g_autoptr(Run) filtered = NULL;
+  g_autoptr(Run) empty = NULL;
+
+  init_club (f);
+  imported = cli (f, "import", sheets, NULL);
+  assert_status (imported, 0);
+
+  stdout_export = cli (f, "export", NULL);
+  assert_status (stdout_export, 0);
+  g_assert_true (g_str_has_prefix (stdout_export->out, "\xef\xbb\xbf" "First name,Last name,Mobile phone,Email"));
+  assert_contains (stdout_export->out, "Ada,Lovelace,+447911123456,ada@example.org,Gold,\"vip, morning\",,yes");
+  assert_contains (stdout_export->out, "\"Prefers lane 3, not lane 4.\nAsk at reception.\"");
+
+  file_export = cli (f, "export", "--type", "Gold", "-o", out, NULL);
+  assert_status (file_export, 0);
+  assert_contains (file_export->err, "Exported 1 person");
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  assert_contains (contents, "Lovelace");
+  g_assert_null (strstr (contents, "Hopper"));
+
+  filtered = cli (f, "export", "--access", "sideways", NULL);
+  assert_status (filtered, 2);
+
+  empty = cli (f, "export", "--template", "-o", template, NULL);
+  assert_status (empty, 0);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (template, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "\xef\xbb\xbf" "First name,Last name,Mobile phone,Email,Person type,Tags,Notes,"
+                                 "Access enabled,Door grants,Scope grants\r\n");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1274,6 +1452,10 @@ main (int    argc,
   ADD_TEST ("/cli/audit", test_audit);
   ADD_TEST ("/cli/check", test_check);
   ADD_TEST ("/cli/demo", test_demo);
+  ADD_TEST ("/cli/import", test_import);
+  ADD_TEST ("/cli/import/bad-files", test_import_bad_files);
+  ADD_TEST ("/cli/import/mapping", test_import_mapping);
+  ADD_TEST ("/cli/export", test_export);
 
 #undef ADD_TEST
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <gio/gunixoutputstream.h>
 #include <json-glib/json-glib.h>
 
 #include "lanyard-core.h"
@@ -1005,68 +1006,154 @@ static const Alias access_aliases[] = {
   { NULL, NULL }
 };
 
+/* The filters and sort of the People list, as options: "people list" and "export" share them. */
+typedef struct {
+  char     *facility;
+  char     *search;
+  char     *source;
+  char     *access;
+  char     *status;
+  char     *type;
+  char     *tag;
+  char     *invitation;
+  char     *adoption;
+  char     *sort;
+  gboolean  descending;
+} QueryOptions;
+
+static void
+query_options_clear (QueryOptions *options)
+{
+  g_free (options->facility);
+  g_free (options->search);
+  g_free (options->source);
+  g_free (options->access);
+  g_free (options->status);
+  g_free (options->type);
+  g_free (options->tag);
+  g_free (options->invitation);
+  g_free (options->adoption);
+  g_free (options->sort);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryOptions, query_options_clear)
+
+/* The query options followed by @more, as one array for cli_parse(); free it with g_free(). */
+static GOptionEntry *
+query_options_entries (QueryOptions       *options,
+                       const GOptionEntry *more)
+{
+  const GOptionEntry entries[] = {
+    { "facility", 0, 0, G_OPTION_ARG_FILENAME, &options->facility,
+      N_("The facility, by id or name (needed when there are several)"), N_("ID|NAME") },
+    { "search", 0, 0, G_OPTION_ARG_FILENAME, &options->search,
+      N_("Only people whose name, phone or email contains TEXT"), N_("TEXT") },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &options->source,
+      N_("Where records come from: any, manual, integration or cctv"), N_("SOURCE") },
+    { "access", 0, 0, G_OPTION_ARG_STRING, &options->access,
+      N_("Access to doors: any, has, none, disabled or without-grants"), N_("ACCESS") },
+    { "status", 0, 0, G_OPTION_ARG_FILENAME, &options->status, N_("Membership status, like Current"), N_("S") },
+    { "type", 0, 0, G_OPTION_ARG_FILENAME, &options->type, N_("Person type, like Gold"), N_("T") },
+    { "tag", 0, 0, G_OPTION_ARG_FILENAME, &options->tag, N_("A synced or custom tag"), N_("T") },
+    { "invitation", 0, 0, G_OPTION_ARG_STRING, &options->invitation,
+      N_("Invitation to the app: any, invited, not-invited or send-failed"), N_("STATE") },
+    { "adoption", 0, 0, G_OPTION_ARG_STRING, &options->adoption, N_("Use of the app: any, active or not-yet"), N_("ADOPTION") },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &options->sort,
+      N_("Sort by name (the default), created, updated, last-used or last-synced"), N_("ORDER") },
+    { "desc", 0, 0, G_OPTION_ARG_NONE, &options->descending, N_("Sort descending"), NULL },
+  };
+  guint n_more = 0;
+  GOptionEntry *all;
+
+  while (more[n_more].long_name != NULL)
+    n_more++;
+
+  all = g_new0 (GOptionEntry, G_N_ELEMENTS (entries) + n_more + 1);
+  memcpy (all, entries, sizeof entries);
+  memcpy (all + G_N_ELEMENTS (entries), more, n_more * sizeof (GOptionEntry));
+
+  return all;
+}
+
+/* The query the options describe; the search may come from the arguments instead. */
+static LanyardPeopleQuery *
+query_options_build (Cli           *cli,
+                     QueryOptions  *options,
+                     GError       **error)
+{
+  g_autoptr(LanyardFacility) facility = NULL;
+  g_autoptr(LanyardPeopleQuery) query = NULL;
+  int value;
+
+  if (!decode_text (&options->facility, "--facility", error) ||
+      !decode_text (&options->search, "--search", error) ||
+      !decode_text (&options->status, "--status", error) ||
+      !decode_text (&options->type, "--type", error) ||
+      !decode_text (&options->tag, "--tag", error))
+    return NULL;
+
+  if (!(facility = cli_get_facility (cli, options->facility, error)))
+    return NULL;
+
+  query = lanyard_people_query_new (lanyard_facility_get_id (facility));
+  query->search = g_steal_pointer (&options->search);
+  query->membership_status = g_steal_pointer (&options->status);
+  query->person_type = g_steal_pointer (&options->type);
+  query->tag = g_steal_pointer (&options->tag);
+  query->descending = options->descending;
+
+  if (!parse_enum_option (LANYARD_TYPE_SOURCE_FILTER, "--source", options->source, NULL, &value, error))
+    return NULL;
+  query->source = options->source ? value : LANYARD_SOURCE_FILTER_ANY;
+  if (!parse_enum_option (LANYARD_TYPE_ACCESS_FILTER, "--access", options->access, access_aliases, &value, error))
+    return NULL;
+  query->access = options->access ? value : LANYARD_ACCESS_FILTER_ANY;
+  if (!parse_enum_option (LANYARD_TYPE_INVITATION_FILTER, "--invitation", options->invitation, NULL, &value, error))
+    return NULL;
+  query->invitation = options->invitation ? value : LANYARD_INVITATION_FILTER_ANY;
+  if (!parse_enum_option (LANYARD_TYPE_ADOPTION_FILTER, "--adoption", options->adoption, NULL, &value, error))
+    return NULL;
+  query->adoption = options->adoption ? value : LANYARD_ADOPTION_FILTER_ANY;
+  if (!parse_enum_option (LANYARD_TYPE_PEOPLE_SORT, "--sort", options->sort, NULL, &value, error))
+    return NULL;
+  query->sort = options->sort ? value : LANYARD_PEOPLE_SORT_NAME;
+
+  return g_steal_pointer (&query);
+}
+
 static gboolean
 run_people_query (Cli      *cli,
                   char    **args,
                   gboolean  search_from_arguments,
                   GError  **error)
 {
-  g_autofree char *facility_arg = NULL;
-  g_autofree char *search = NULL;
-  g_autofree char *source = NULL;
-  g_autofree char *access = NULL;
-  g_autofree char *status = NULL;
-  g_autofree char *type = NULL;
-  g_autofree char *tag = NULL;
-  g_autofree char *invitation = NULL;
-  g_autofree char *adoption = NULL;
-  g_autofree char *sort = NULL;
+  g_auto(QueryOptions) options = { NULL, };
+  g_autofree GOptionEntry *entries = NULL;
   g_autofree char *cursor = NULL;
   g_autofree char *store_cursor = NULL;
   g_autofree char *next_cursor = NULL;
-  g_autoptr(LanyardFacility) facility = NULL;
   g_autoptr(LanyardPeopleQuery) query = NULL;
   g_autoptr(LanyardPeoplePage) page = NULL;
-  gboolean descending = FALSE;
   gboolean json = FALSE;
   int limit = 0;
-  int value;
-  const GOptionEntry entries[] = {
-    { "facility", 0, 0, G_OPTION_ARG_FILENAME, &facility_arg,
-      N_("The facility, by id or name (needed when there are several)"), N_("ID|NAME") },
-    { "search", 0, 0, G_OPTION_ARG_FILENAME, &search, N_("Only people whose name, phone or email contains TEXT"), N_("TEXT") },
-    { "source", 0, 0, G_OPTION_ARG_STRING, &source, N_("Where records come from: any, manual, integration or cctv"), N_("SOURCE") },
-    { "access", 0, 0, G_OPTION_ARG_STRING, &access, N_("Access to doors: any, has, none, disabled or without-grants"), N_("ACCESS") },
-    { "status", 0, 0, G_OPTION_ARG_FILENAME, &status, N_("Membership status, like Current"), N_("S") },
-    { "type", 0, 0, G_OPTION_ARG_FILENAME, &type, N_("Person type, like Gold"), N_("T") },
-    { "tag", 0, 0, G_OPTION_ARG_FILENAME, &tag, N_("A synced or custom tag"), N_("T") },
-    { "invitation", 0, 0, G_OPTION_ARG_STRING, &invitation, N_("Invitation to the app: any, invited, not-invited or send-failed"), N_("STATE") },
-    { "adoption", 0, 0, G_OPTION_ARG_STRING, &adoption, N_("Use of the app: any, active or not-yet"), N_("ADOPTION") },
-    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, N_("Sort by name (the default), created, updated, last-used or last-synced"), N_("ORDER") },
-    { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort descending"), NULL },
+  const GOptionEntry more[] = {
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N people per page (default: 50)"), N_("N") },
     { "cursor", 0, 0, G_OPTION_ARG_STRING, &cursor, N_("Continue after the page that printed this cursor"), N_("C") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
-  if (!cli_parse (cli, entries, &args, error) ||
-      !decode_text (&facility_arg, "--facility", error) ||
-      !decode_text (&search, "--search", error) ||
-      !decode_text (&status, "--status", error) ||
-      !decode_text (&type, "--type", error) ||
-      !decode_text (&tag, "--tag", error))
+  entries = query_options_entries (&options, more);
+  if (!cli_parse (cli, entries, &args, error))
     return FALSE;
 
   if (search_from_arguments)
     {
       if (!expect_arguments (cli, args, 1, G_MAXUINT, error))
         return FALSE;
-      if (search != NULL)
+      if (options.search != NULL)
         return usage_error (error, _("Give the search either as arguments or with --search, not both"));
-      search = g_strjoinv (" ", args + 1);
-      if (!decode_text (&search, "TEXT", error))
-        return FALSE;
+      options.search = g_strjoinv (" ", args + 1);
     }
   else if (!expect_arguments (cli, args, 0, 0, error))
     return FALSE;
@@ -1076,31 +1163,8 @@ run_people_query (Cli      *cli,
   if (cursor != NULL && !(store_cursor = g_strdup (cursor)))
     return FALSE;
 
-  if (!(facility = cli_get_facility (cli, facility_arg, error)))
+  if (!(query = query_options_build (cli, &options, error)))
     return FALSE;
-
-  query = lanyard_people_query_new (lanyard_facility_get_id (facility));
-  query->search = g_steal_pointer (&search);
-  query->membership_status = g_steal_pointer (&status);
-  query->person_type = g_steal_pointer (&type);
-  query->tag = g_steal_pointer (&tag);
-  query->descending = descending;
-
-  if (!parse_enum_option (LANYARD_TYPE_SOURCE_FILTER, "--source", source, NULL, &value, error))
-    return FALSE;
-  query->source = source ? value : LANYARD_SOURCE_FILTER_ANY;
-  if (!parse_enum_option (LANYARD_TYPE_ACCESS_FILTER, "--access", access, access_aliases, &value, error))
-    return FALSE;
-  query->access = access ? value : LANYARD_ACCESS_FILTER_ANY;
-  if (!parse_enum_option (LANYARD_TYPE_INVITATION_FILTER, "--invitation", invitation, NULL, &value, error))
-    return FALSE;
-  query->invitation = invitation ? value : LANYARD_INVITATION_FILTER_ANY;
-  if (!parse_enum_option (LANYARD_TYPE_ADOPTION_FILTER, "--adoption", adoption, NULL, &value, error))
-    return FALSE;
-  query->adoption = adoption ? value : LANYARD_ADOPTION_FILTER_ANY;
-  if (!parse_enum_option (LANYARD_TYPE_PEOPLE_SORT, "--sort", sort, NULL, &value, error))
-    return FALSE;
-  query->sort = sort ? value : LANYARD_PEOPLE_SORT_NAME;
 
   if (!(page = lanyard_store_query_people (LANYARD_STORE (cli->store), query, store_cursor, limit, NULL, error)))
     return FALSE;
@@ -2147,6 +2211,419 @@ cmd_doors (Cli     *cli,
 }
 
 /* ------------------------------------------------------------------------ */
+/* import, export                                                            */
+
+/* Reads a CSV file; errors say which file. */
+static LanyardCsvTable *
+read_csv_file (const char  *path,
+               char         separator,
+               GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(LanyardCsvTable) table = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!(bytes = lanyard_csv_load_file (file, NULL, &local_error)) ||
+      !(table = lanyard_csv_parse (bytes, separator, &local_error)))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_prefix_error (&local_error, "%s: ", name);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&table);
+}
+
+/*
+ * The mapping an import uses: the guess from the headers, or a saved
+ * mapping (by name from the user's saved mappings, or a JSON file), then
+ * each --map HEADER=FIELD.
+ */
+static LanyardImportMapping *
+build_mapping (const char * const  *headers,
+               const char          *saved,
+               char               **maps,
+               GError             **error)
+{
+  g_autoptr(LanyardImportMapping) mapping = NULL;
+  guint n_headers = g_strv_length ((char **)headers);
+
+  if (saved == NULL)
+    mapping = lanyard_import_mapping_guess (headers, n_headers);
+  else
+    {
+      g_autofree char *path = lanyard_import_dup_mappings_path ();
+      g_autofree char *json = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      json = lanyard_import_dup_mapping (path, saved, &local_error);
+      if (json == NULL && g_error_matches (local_error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND) &&
+          g_file_test (saved, G_FILE_TEST_IS_REGULAR))
+        {
+          g_clear_error (&local_error);
+          if (!g_file_get_contents (saved, &json, NULL, &local_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+        }
+      if (json == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (!(mapping = lanyard_import_mapping_new_from_json (json, headers, n_headers, error)))
+        return NULL;
+    }
+
+  for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
+    {
+      const char *equals = strrchr (maps[i], '=');
+      g_autofree char *header = equals ? g_strndup (maps[i], equals - maps[i]) : NULL;
+      LanyardImportField field;
+      gboolean found = FALSE;
+
+      if (equals == NULL || !lanyard_import_field_from_key (equals + 1, &field))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--map takes HEADER=FIELD, where FIELD is one of none, first-name, last-name, phone, "
+                         "email, person-type, tags, notes, access-enabled, door-grants, scope-grants; not “%s”"),
+                       maps[i]);
+          return NULL;
+        }
+
+      for (guint c = 0; c < n_headers; c++)
+        if (g_utf8_collate (headers[c], g_strstrip (header)) == 0)
+          {
+            lanyard_import_mapping_set_field (mapping, c, field);
+            found = TRUE;
+          }
+
+      if (!found)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--map names the column “%s”, which the file does not have"), header);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&mapping);
+}
+
+static const char *
+outcome_nick (LanyardImportOutcome outcome)
+{
+  switch (outcome)
+    {
+    case LANYARD_IMPORT_OUTCOME_IMPORT:
+      return "import";
+    case LANYARD_IMPORT_OUTCOME_SKIP:
+      return "skip";
+    case LANYARD_IMPORT_OUTCOME_ERROR:
+    default:
+      return "error";
+    }
+}
+
+static void
+print_import_json (LanyardImportResult *result,
+                   const char * const  *headers)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n_headers = g_strv_length ((char **)headers);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "written");
+  json_builder_add_boolean_value (builder, lanyard_import_result_get_written (result));
+  json_builder_set_member_name (builder, "imported");
+  json_builder_add_int_value (builder, lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_IMPORT));
+  json_builder_set_member_name (builder, "skipped");
+  json_builder_add_int_value (builder, lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_SKIP));
+  json_builder_set_member_name (builder, "errors");
+  json_builder_add_int_value (builder, lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_ERROR));
+  json_builder_set_member_name (builder, "rows");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < lanyard_import_result_get_n_rows (result); i++)
+    {
+      const LanyardImportRow *row = lanyard_import_result_get_row (result, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "row");
+      json_builder_add_int_value (builder, lanyard_import_row_get_line (row));
+      json_builder_set_member_name (builder, "outcome");
+      json_builder_add_string_value (builder, outcome_nick (lanyard_import_row_get_outcome (row)));
+      if (lanyard_import_row_get_existing_id (row) != 0)
+        {
+          json_builder_set_member_name (builder, "existing-id");
+          json_builder_add_int_value (builder, lanyard_import_row_get_existing_id (row));
+        }
+      json_builder_set_member_name (builder, "problems");
+      json_builder_begin_array (builder);
+      for (guint p = 0; p < lanyard_import_row_get_n_problems (row); p++)
+        {
+          int column = lanyard_import_row_get_problem_column (row, p);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "column");
+          builder_add_nullable_string (builder, column >= 0 && (guint)column < n_headers ? headers[column] : NULL);
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, lanyard_import_row_get_problem (row, p));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static void
+print_import_result (LanyardImportResult        *result,
+                     const LanyardImportMapping *mapping,
+                     const char * const         *headers)
+{
+  gboolean written = lanyard_import_result_get_written (result);
+  guint imported = lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_IMPORT);
+  guint skipped = lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_SKIP);
+  guint errors = lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_ERROR);
+  g_autoptr(GString) columns = g_string_new (NULL);
+
+  for (guint c = 0; headers[c] != NULL; c++)
+    {
+      LanyardImportField field = lanyard_import_mapping_get_field (mapping, c);
+
+      g_string_append_printf (columns, "%s%s → %s", c > 0 ? ", " : "", *headers[c] ? headers[c] : "?",
+                              field == LANYARD_IMPORT_FIELD_NONE ? _("not imported")
+                                                                 : lanyard_import_field_get_label (field));
+    }
+  outf (_("Columns: %s\n"), columns->str);
+
+  for (guint i = 0; i < lanyard_import_result_get_n_rows (result); i++)
+    {
+      const LanyardImportRow *row = lanyard_import_result_get_row (result, i);
+      g_autofree char *problems = NULL;
+
+      if (lanyard_import_row_get_outcome (row) == LANYARD_IMPORT_OUTCOME_IMPORT)
+        continue;
+
+      problems = lanyard_import_row_dup_problems (row);
+      outf (lanyard_import_row_get_outcome (row) == LANYARD_IMPORT_OUTCOME_SKIP
+            /* Translators: %u is a row number of the file, %s why the row is skipped */
+            ? _("Row %u: skipped: %s\n")
+            /* Translators: %u is a row number of the file, %s what is wrong with it */
+            : _("Row %u: not imported: %s\n"),
+            lanyard_import_row_get_line (row), problems);
+    }
+
+  outf (written
+        /* Translators: a summary; the numbers are people */
+        ? _("Imported %u, skipped %u (already there), errors %u.\n")
+        /* Translators: a summary of a dry run; the numbers are people */
+        : _("Would import %u, skip %u (already there), errors %u. Nothing was written (--dry-run).\n"),
+        imported, skipped, errors);
+}
+
+static gboolean
+parse_separator (const char  *text,
+                 char        *out_separator,
+                 GError     **error)
+{
+  if (text == NULL)
+    *out_separator = 0;
+  else if (g_str_equal (text, ",") || g_str_equal (text, "comma"))
+    *out_separator = ',';
+  else if (g_str_equal (text, ";") || g_str_equal (text, "semicolon"))
+    *out_separator = ';';
+  else if (g_str_equal (text, "\t") || g_str_equal (text, "tab"))
+    *out_separator = '\t';
+  else
+    return usage_error (error, _("--separator takes comma, semicolon or tab"));
+
+  return TRUE;
+}
+
+static gboolean
+cmd_import (Cli     *cli,
+            char   **args,
+            GError **error)
+{
+  g_autofree char *facility_arg = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *save_as = NULL;
+  g_autofree char *separator_arg = NULL;
+  g_auto(GStrv) maps = NULL;
+  g_autoptr(LanyardFacility) facility = NULL;
+  g_autoptr(LanyardCsvTable) table = NULL;
+  g_autoptr(LanyardImportMapping) mapping = NULL;
+  g_autoptr(LanyardImportResult) result = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *label = NULL;
+  g_auto(GStrv) headers = NULL;
+  gboolean dry_run = FALSE;
+  gboolean json = FALSE;
+  char separator;
+  const GOptionEntry entries[] = {
+    { "facility", 0, 0, G_OPTION_ARG_FILENAME, &facility_arg,
+      N_("The facility, by id or name (needed when there are several)"), N_("ID|NAME") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Check every row and say what would happen; write nothing"), NULL },
+    { "mapping", 0, 0, G_OPTION_ARG_FILENAME, &saved,
+      N_("Use a saved column mapping: its name, or a JSON file"), N_("NAME|FILE") },
+    { "map", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &maps,
+      N_("Map the column with this header to a field (repeatable)"), N_("HEADER=FIELD") },
+    { "save-mapping", 0, 0, G_OPTION_ARG_FILENAME, &save_as,
+      N_("Save the mapping used under NAME, for --mapping and the app"), N_("NAME") },
+    { "separator", 0, 0, G_OPTION_ARG_STRING, &separator_arg,
+      N_("Values are separated by: comma, semicolon or tab (default: detected)"), N_("SEP") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the outcome of every row as JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse (cli, entries, &args, error) ||
+      !expect_arguments (cli, args, 1, 1, error) ||
+      !decode_text (&facility_arg, "--facility", error) ||
+      !decode_text (&saved, "--mapping", error) ||
+      !decode_text (&save_as, "--save-mapping", error) ||
+      !parse_separator (separator_arg, &separator, error))
+    return FALSE;
+
+  for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
+    if (!decode_text (&maps[i], "--map", error))
+      return FALSE;
+
+  if (!(table = read_csv_file (args[1], separator, error)))
+    return FALSE;
+
+  headers = lanyard_csv_table_dup_header (table);
+  if (!(mapping = build_mapping ((const char * const *)headers, saved, maps, error)))
+    return FALSE;
+
+  if (!(facility = cli_get_facility (cli, facility_arg, error)))
+    return FALSE;
+
+  file = g_file_new_for_commandline_arg (args[1]);
+  label = g_file_get_basename (file);
+
+  if (dry_run)
+    result = lanyard_import_check (LANYARD_STORE (cli->store), lanyard_facility_get_id (facility), table, mapping,
+                                   NULL, NULL, NULL, error);
+  else
+    result = lanyard_import_run (LANYARD_STORE (cli->store), lanyard_facility_get_id (facility), table, mapping,
+                                 label, NULL, NULL, NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  if (save_as != NULL)
+    {
+      g_autofree char *path = lanyard_import_dup_mappings_path ();
+      g_autofree char *mapping_json = lanyard_import_mapping_to_json (mapping, (const char * const *)headers);
+
+      if (!lanyard_import_save_mapping (path, save_as, mapping_json, error))
+        return FALSE;
+    }
+
+  if (json)
+    print_import_json (result, (const char * const *)headers);
+  else
+    print_import_result (result, mapping, (const char * const *)headers);
+
+  /* The rows that could be imported were; the status says that some could not. */
+  if (lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_ERROR) > 0)
+    cli->status = STATUS_INVALID;
+
+  return TRUE;
+}
+
+typedef struct {
+  gboolean on_terminal;
+  guint    last_width;
+} ExportProgress;
+
+static void
+export_progress_cb (guint    done,
+                    guint    total,
+                    gpointer user_data)
+{
+  ExportProgress *progress = user_data;
+  g_autofree char *line = NULL;
+
+  if (!progress->on_terminal)
+    return;
+
+  line = g_strdup_printf (_("Exporting… %u people"), done);
+  progress->last_width = display_width (line);
+  errf ("\r%s", line);
+  fflush (stderr);
+}
+
+static gboolean
+cmd_export (Cli     *cli,
+            char   **args,
+            GError **error)
+{
+  g_auto(QueryOptions) options = { NULL, };
+  g_autofree GOptionEntry *entries = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(LanyardPeopleQuery) query = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GFile) file = NULL;
+  ExportProgress progress = { isatty (STDERR_FILENO), 0 };
+  gboolean template = FALSE;
+  guint64 n = 0;
+  gboolean ok;
+  const GOptionEntry more[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), N_("FILE") },
+    { "template", 0, 0, G_OPTION_ARG_NONE, &template, N_("Write an empty file with the import’s columns"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  entries = query_options_entries (&options, more);
+  if (!cli_parse (cli, entries, &args, error) ||
+      !expect_arguments (cli, args, 0, 0, error))
+    return FALSE;
+
+  if (output != NULL)
+    {
+      file = g_file_new_for_commandline_arg (output);
+      stream = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error));
+    }
+  else
+    stream = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  if (stream == NULL)
+    return FALSE;
+
+  if (template)
+    {
+      g_autoptr(GBytes) bytes = lanyard_import_dup_template ();
+
+      return g_output_stream_write_all (stream, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        NULL, NULL, error) &&
+             g_output_stream_close (stream, NULL, error);
+    }
+
+  if (!(query = query_options_build (cli, &options, error)))
+    return FALSE;
+
+  ok = lanyard_export_people (LANYARD_STORE (cli->store), query, stream, export_progress_cb, &progress, &n,
+                              NULL, error) &&
+       g_output_stream_close (stream, NULL, error);
+
+  if (progress.last_width > 0)
+    errf ("\r%*s\r", (int)progress.last_width, "");
+
+  if (ok && output != NULL)
+    /* Translators: %s is a file name */
+    errf (g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GUINT64_FORMAT " person to %s.\n",
+                       "Exported %" G_GUINT64_FORMAT " people to %s.\n", n),
+          n, output);
+
+  return ok;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Commands                                                                  */
 
 static const Command people_commands[] = {
@@ -2211,6 +2688,29 @@ static const Command commands[] = {
     N_("List, search, show, add, enable or disable, and delete people"),
     NULL,
     NULL, people_commands },
+  { "import", N_("FILE"),
+    N_("Add the people of a CSV file to a facility, or check what that would do"),
+    N_("Columns are matched to fields by their headers (mobile, phone, e-mail, surname, groups,\n"
+       "Vorname…); --map and saved mappings say otherwise. At least a phone or an email column\n"
+       "is needed, and a file holds at most 200 people. Rows whose phone or email is taken are\n"
+       "skipped; rows with errors are not imported, and the rest are, in one transaction.\n"
+       "The exit status is 0 when every row was imported or skipped, 4 when some had errors.\n"
+       "\n"
+       "Examples:\n"
+       "  lanyardctl import members.csv --dry-run\n"
+       "  lanyardctl import members.csv --map Handy=phone --save-mapping \"Club export\"\n"
+       "  lanyardctl import next-month.csv --mapping \"Club export\" --json"),
+    cmd_import, NULL },
+  { "export", NULL,
+    N_("Write the people of a facility as CSV, with the filters of “people list”"),
+    N_("The file has the columns the import reads, so it can be imported again, then some that\n"
+       "the import leaves alone (membership status, synced tags, source, external ID, has\n"
+       "access). It is UTF-8 with a byte order mark, which spreadsheets recognise.\n"
+       "\n"
+       "Examples:\n"
+       "  lanyardctl export --access disabled > disabled.csv\n"
+       "  lanyardctl export --template -o people-template.csv"),
+    cmd_export, NULL },
   { "decide", N_("PERSON DOOR"),
     N_("Decide whether a person may open a door at a time, and say why"),
     N_("PERSON is a person id; DOOR is a door id or the name of a door at the person’s\n"
@@ -2425,6 +2925,9 @@ exit_status_for_error (const GError *error)
 {
   if (error->domain == G_OPTION_ERROR)
     return STATUS_USAGE;
+
+  if (error->domain == LANYARD_CSV_ERROR)
+    return STATUS_INVALID;
 
   if (error->domain == LANYARD_STORE_ERROR)
     switch ((LanyardStoreError)error->code)

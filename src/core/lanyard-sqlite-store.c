@@ -3359,15 +3359,17 @@ prepare_rows (PersonRow           *rows,
     g_thread_join (threads[t]);
 }
 
+/* create_people(), and import_people() when @import_label is set. */
 static guint
-lanyard_sqlite_store_create_people (LanyardStore  *store,
-                                    gint64         facility_id,
-                                    GPtrArray     *people,
-                                    GPtrArray     *grants,
-                                    GCancellable  *cancellable,
-                                    GError       **error)
+create_people (LanyardSqliteStore  *self,
+               gint64               facility_id,
+               GPtrArray           *people,
+               GPtrArray           *grants,
+               const char          *import_label,
+               const char          *import_summary,
+               GCancellable        *cancellable,
+               GError             **error)
 {
-  LanyardSqliteStore *self = LANYARD_SQLITE_STORE (store);
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(LanyardAccessPolicy) policy = NULL;
   g_autofree char *region = lanyard_sqlite_store_dup_phone_region (self);
@@ -3506,6 +3508,10 @@ lanyard_sqlite_store_create_people (LanyardStore  *store,
           goto failed;
     }
 
+  if (import_label != NULL &&
+      !audit (self, "people.import", facility_id, "facility", facility_id, import_label, import_summary, error))
+    goto failed;
+
   if (!stats_add (&self->writer, facility_id, n, with_access, error) ||
       !commit_write (&self->writer, error))
     goto failed;
@@ -3520,6 +3526,31 @@ out:
   for (guint i = 0; i < n; i++)
     person_row_clear (&rows[i]);
   return result;
+}
+
+static guint
+lanyard_sqlite_store_create_people (LanyardStore  *store,
+                                    gint64         facility_id,
+                                    GPtrArray     *people,
+                                    GPtrArray     *grants,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  return create_people (LANYARD_SQLITE_STORE (store), facility_id, people, grants, NULL, NULL, cancellable, error);
+}
+
+static guint
+lanyard_sqlite_store_import_people (LanyardStore  *store,
+                                    gint64         facility_id,
+                                    GPtrArray     *people,
+                                    GPtrArray     *grants,
+                                    const char    *label,
+                                    const char    *summary,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  return create_people (LANYARD_SQLITE_STORE (store), facility_id, people, grants, label, summary,
+                        cancellable, error);
 }
 
 static guint
@@ -5282,6 +5313,7 @@ lanyard_sqlite_store_iface_init (LanyardStoreInterface *iface)
   iface->find_duplicate = lanyard_sqlite_store_find_duplicate;
   iface->save_person = lanyard_sqlite_store_save_person;
   iface->create_people = lanyard_sqlite_store_create_people;
+  iface->import_people = lanyard_sqlite_store_import_people;
   iface->delete_people = lanyard_sqlite_store_delete_people;
   iface->set_access_enabled = lanyard_sqlite_store_set_access_enabled;
   iface->query_people = lanyard_sqlite_store_query_people;

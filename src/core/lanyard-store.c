@@ -279,6 +279,30 @@ lanyard_store_create_people (LanyardStore *self,
 }
 
 guint
+lanyard_store_import_people (LanyardStore *self,
+                             gint64 facility_id,
+                             GPtrArray *people,
+                             GPtrArray *grants,
+                             const char *label,
+                             const char *summary,
+                             GCancellable *cancellable,
+                             GError **error)
+{
+  g_return_val_if_fail (LANYARD_IS_STORE (self), 0);
+  g_return_val_if_fail (people != NULL, 0);
+  g_return_val_if_fail (grants == NULL || grants->len == people->len, 0);
+  g_return_val_if_fail (label != NULL, 0);
+  g_return_val_if_fail (summary != NULL, 0);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), 0);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return 0;
+
+  return LANYARD_STORE_GET_IFACE (self)->import_people (self, facility_id, people, grants, label, summary,
+                                                         cancellable, error);
+}
+
+guint
 lanyard_store_delete_people (LanyardStore *self,
                              const gint64 *person_ids,
                              guint n_people,

@@ -63,7 +63,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardDecisionReport, lanyard_decision_report_fr
  *
  * create_people() adds many people in one transaction — all or none — for
  * imports and generated data; @grants is NULL or holds, for each person at
- * the same index, NULL or a GPtrArray of LanyardGrant.
+ * the same index, NULL or a GPtrArray of LanyardGrant. import_people() does
+ * the same and, in the same transaction, writes one "people.import" audit
+ * event for the import as a whole: @label names it (the file) and
+ * @summary is a JSON object describing it (counts and row numbers; see
+ * lanyard-import.h).
  */
 #define LANYARD_TYPE_STORE (lanyard_store_get_type ())
 
@@ -140,6 +144,14 @@ struct _LanyardStoreInterface
                                                  GPtrArray                 *grants,
                                                  GCancellable              *cancellable,
                                                  GError                   **error);
+  guint                 (*import_people)        (LanyardStore              *self,
+                                                 gint64                     facility_id,
+                                                 GPtrArray                 *people,
+                                                 GPtrArray                 *grants,
+                                                 const char                *label,
+                                                 const char                *summary,
+                                                 GCancellable              *cancellable,
+                                                 GError                   **error);
   guint                 (*delete_people)        (LanyardStore              *self,
                                                  const gint64              *person_ids,
                                                  guint                      n_people,
@@ -200,7 +212,7 @@ struct _LanyardStoreInterface
                                                  GError                   **error);
 
   /*< private >*/
-  gpointer padding[6];
+  gpointer padding[5];
 };
 
 /* Blocking calls: for the CLI, the server's worker threads and tests. */
@@ -266,6 +278,14 @@ guint                  lanyard_store_create_people      (LanyardStore           
                                                          gint64                     facility_id,
                                                          GPtrArray                 *people,
                                                          GPtrArray                 *grants,
+                                                         GCancellable              *cancellable,
+                                                         GError                   **error);
+guint                  lanyard_store_import_people      (LanyardStore              *self,
+                                                         gint64                     facility_id,
+                                                         GPtrArray                 *people,
+                                                         GPtrArray                 *grants,
+                                                         const char                *label,
+                                                         const char                *summary,
                                                          GCancellable              *cancellable,
                                                          GError                   **error);
 guint                  lanyard_store_delete_people      (LanyardStore              *self,
