@@ -14,6 +14,7 @@
 #include "lanyard-facility.h"
 #include "lanyard-grant.h"
 #include "lanyard-import.h"
+#include "lanyard-json.h"
 #include "lanyard-people-query.h"
 #include "lanyard-person.h"
 #include "lanyard-phone.h"
