@@ -19,7 +19,26 @@ struct _LanyardApplication
 
 G_DEFINE_FINAL_TYPE (LanyardApplication, lanyard_application, ADW_TYPE_APPLICATION)
 
-/* Opening the store, on a worker thread: it may create the file or migrate it. */
+/*
+ * Opening the store, on a worker thread: it may create the file or migrate
+ * it. The facilities are read there too, so that the window can start
+ * reading the list as it is built instead of one round trip later.
+ */
+
+typedef struct {
+  LanyardStore *store;
+  GPtrArray    *facilities;   /* NULL when they could not be read: the window tries again and says why */
+} OpenedStore;
+
+static void
+opened_store_free (OpenedStore *opened)
+{
+  g_clear_object (&opened->store);
+  g_clear_pointer (&opened->facilities, g_ptr_array_unref);
+  g_free (opened);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenedStore, opened_store_free)
 
 static void
 open_store_thread (GTask        *task,
@@ -29,13 +48,17 @@ open_store_thread (GTask        *task,
 {
   const char *path = task_data;
   g_autoptr(GError) error = NULL;
-  LanyardSqliteStore *store;
+  g_autoptr(OpenedStore) opened = g_new0 (OpenedStore, 1);
 
-  store = lanyard_sqlite_store_open (path, &error);
-  if (store == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, store, g_object_unref);
+  opened->store = LANYARD_STORE (lanyard_sqlite_store_open (path, &error));
+  if (opened->store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  opened->facilities = lanyard_store_list_facilities (opened->store, cancellable, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&opened), (GDestroyNotify)opened_store_free);
 }
 
 static void
@@ -53,7 +76,7 @@ open_store_async (LanyardApplication  *self,
   g_task_run_in_thread (task, open_store_thread);
 }
 
-static LanyardStore *
+static OpenedStore *
 open_store_finish (LanyardApplication  *self,
                    GAsyncResult        *result,
                    GError             **error)
@@ -204,15 +227,17 @@ on_store_opened_cb (GObject      *object,
                     gpointer      user_data)
 {
   LanyardApplication *self = LANYARD_APPLICATION (object);
-  g_autoptr(LanyardStore) store = NULL;
+  g_autoptr(OpenedStore) opened = NULL;
   g_autoptr(GError) error = NULL;
   LanyardWindow *window;
 
-  store = open_store_finish (self, result, &error);
+  opened = open_store_finish (self, result, &error);
   lanyard_application_profile_mark ("store-opened");
 
-  if (store != NULL)
-    window = lanyard_window_new (GTK_APPLICATION (self), store);
+  if (opened != NULL && opened->facilities != NULL)
+    window = lanyard_window_new_with_facilities (GTK_APPLICATION (self), opened->store, opened->facilities);
+  else if (opened != NULL)
+    window = lanyard_window_new (GTK_APPLICATION (self), opened->store);
   else
     {
       g_debug ("Could not open %s: %s", self->database_path, error->message);

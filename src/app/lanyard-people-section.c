@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-add-person-dialog.h"
+#include "lanyard-import-dialog.h"
 #include "lanyard-people-model.h"
 #include "lanyard-people-section.h"
 #include "lanyard-person-pane.h"
@@ -129,6 +130,7 @@ struct _LanyardPeopleSection
   AdwStatusPage       *empty_status_page;
   GtkStack            *demo_stack;
   GtkWidget           *add_first_person_button;
+  GtkWidget           *import_first_button;
   GtkWidget           *new_facility_button;
   GtkWidget           *create_demo_button;
   GtkSpinner          *demo_spinner;
@@ -156,6 +158,14 @@ struct _LanyardPeopleSection
   LanyardPersonPane   *person_pane;  /* owned by the flap; NULL until a person is first opened */
   GtkActionBar        *selection_bar;
   GtkLabel            *marked_label;
+  GtkActionBar        *export_bar;
+  GtkLabel            *export_label;
+  GtkProgressBar      *export_progress;
+
+  /* The export running, if any */
+  GCancellable        *export_cancellable;
+  char                *export_name;
+  guint64              export_total;   /* 0 when unknown */
 };
 
 enum {
@@ -371,7 +381,8 @@ lanyard_people_section_update_list_stack (LanyardPeopleSection *self)
 
 /* Asks the model for the people the search, the tiles and the chips select. */
 static void
-lanyard_people_section_requery (LanyardPeopleSection *self)
+lanyard_people_section_requery_full (LanyardPeopleSection *self,
+                                     gboolean              before_counts)
 {
   g_autoptr(LanyardPeopleQuery) query = lanyard_people_section_build_query (self);
   const LanyardPeopleQuery *shown;
@@ -379,7 +390,7 @@ lanyard_people_section_requery (LanyardPeopleSection *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->clear_filters_button), lanyard_people_query_is_filtered (query));
 
-  if (self->facility == NULL || self->counts_loading)
+  if (self->facility == NULL || (self->counts_loading && !before_counts))
     return;
 
   /* Clearing the search asks twice: now, and when the entry's delay is over. */
@@ -408,6 +419,12 @@ lanyard_people_section_requery (LanyardPeopleSection *self)
   lanyard_people_model_set_query (self->model, query, (guint)MIN (n_expected, G_MAXUINT));
   lanyard_people_section_update_list_stack (self);
   lanyard_people_section_update_busy (self);
+}
+
+static void
+lanyard_people_section_requery (LanyardPeopleSection *self)
+{
+  lanyard_people_section_requery_full (self, FALSE);
 }
 
 /* Chips */
@@ -787,6 +804,7 @@ lanyard_people_section_show_empty (LanyardPeopleSection *self)
 
   /* A facility without people: add the first one; no facility yet: set one up. Or look around in a demo. */
   gtk_widget_set_visible (self->add_first_person_button, self->facility != NULL);
+  gtk_widget_set_visible (self->import_first_button, self->facility != NULL);
   gtk_widget_set_visible (self->new_facility_button, self->facility == NULL);
 
   if (self->facility == NULL)
@@ -803,9 +821,10 @@ lanyard_people_section_show_empty (LanyardPeopleSection *self)
 
       adw_status_page_set_title (self->empty_status_page, _("No People Yet"));
       /* Translators: %s is the name of a facility */
-      description = g_strdup_printf (_("Nobody has been added to %s yet. Add the first person, or, to "
-                                       "look around, create a demo facility next to it: a sports club "
-                                       "with doors, access rules and 500 made-up people."),
+      description = g_strdup_printf (_("Nobody has been added to %s yet. Add the first person, import "
+                                       "people from a spreadsheet, or, to look around, create a demo "
+                                       "facility next to it: a sports club with doors, access rules and "
+                                       "500 made-up people."),
                                      name);
       adw_status_page_set_description (self->empty_status_page, description);
     }
@@ -901,6 +920,9 @@ lanyard_people_section_reload (LanyardPeopleSection *self)
         gtk_stack_set_visible_child_name (self->stack, "loading");
 
       lanyard_people_section_read_counts (self);
+      /* The first page need not wait for the counts: both are read at once, which on launch
+       * saves a round trip to the store's thread. When the counts arrive the query is the same. */
+      lanyard_people_section_requery_full (self, TRUE);
     }
 
   lanyard_people_section_update_busy (self);
@@ -1964,6 +1986,212 @@ people_new_facility_action (GtkWidget  *widget,
   lanyard_people_section_new_facility (LANYARD_PEOPLE_SECTION (widget));
 }
 
+
+/* Export */
+
+static void
+lanyard_people_section_update_export (LanyardPeopleSection *self,
+                                      guint64               done)
+{
+  g_autofree char *text = NULL;
+
+  if (self->export_total > 0)
+    {
+      g_autofree char *n = g_strdup_printf ("%'" G_GUINT64_FORMAT, done);
+      g_autofree char *total = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->export_total);
+
+      /* Translators: export progress; the first %s is a count so far, the second the total */
+      text = g_strdup_printf (_("Exporting %s of %s people…"), n, total);
+      gtk_progress_bar_set_fraction (self->export_progress, MIN (1.0, (double)done / self->export_total));
+    }
+  else
+    {
+      g_autofree char *n = g_strdup_printf ("%'" G_GUINT64_FORMAT, done);
+
+      /* Translators: export progress; %s is a count so far */
+      text = g_strdup_printf (_("Exporting… %s people so far"), n);
+      gtk_progress_bar_pulse (self->export_progress);
+    }
+
+  gtk_label_set_label (self->export_label, text);
+}
+
+static void
+on_export_progress_cb (guint    done,
+                       guint    total,
+                       gpointer user_data)
+{
+  LanyardPeopleSection *self = user_data;
+
+  /* The section outlives the export: dispose cancels it, and progress queued before that is dropped. */
+  if (self->export_cancellable == NULL || g_cancellable_is_cancelled (self->export_cancellable))
+    return;
+
+  lanyard_people_section_update_export (self, done);
+}
+
+static void
+on_export_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LanyardPeopleSection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  guint64 n = 0;
+
+  lanyard_export_people_to_file_finish (result, &n, &error);
+
+  g_clear_object (&self->export_cancellable);
+  g_clear_pointer (&self->export_name, g_free);
+  gtk_action_bar_set_revealed (self->export_bar, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.export", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.cancel-export", FALSE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    title = g_strdup (_("Export cancelled; no file was written"));
+  else if (error != NULL)
+    /* Translators: %s says why an export failed */
+    title = g_strdup_printf (_("Could not export: %s"), error->message);
+  else
+    {
+      g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+
+      /* Translators: the first %s is a number of people, the second a file name */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %s person to %s", "Exported %s people to %s", n),
+                               count, self->export_name);
+    }
+
+  lanyard_people_section_toast (self, title);
+}
+
+void
+lanyard_people_section_export_to (LanyardPeopleSection *self,
+                                  GFile                *file)
+{
+  g_autoptr(LanyardPeopleQuery) query = NULL;
+
+  g_return_if_fail (LANYARD_IS_PEOPLE_SECTION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->store == NULL || self->facility == NULL || self->export_cancellable != NULL)
+    return;
+
+  query = lanyard_people_query_copy (self->filters);
+
+  query->facility_id = lanyard_facility_get_id (self->facility);
+
+  g_free (self->export_name);
+  self->export_name = g_file_get_basename (file);
+  /* The total is known when nothing narrows the list, or when the whole of it is loaded. */
+  if (!lanyard_people_query_is_filtered (query))
+    self->export_total = self->counts.all;
+  else if (self->model != NULL && lanyard_people_model_get_complete (self->model))
+    self->export_total = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  else
+    self->export_total = 0;
+
+  self->export_cancellable = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (self->export_progress, 0.0);
+  lanyard_people_section_update_export (self, 0);
+  gtk_action_bar_set_revealed (self->export_bar, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.cancel-export", TRUE);
+
+  lanyard_export_people_to_file_async (self->store, query, file, on_export_progress_cb, self,
+                                       self->export_cancellable, on_export_done_cb, g_object_ref (self));
+}
+
+static void
+on_export_chooser_response_cb (GtkNativeDialog      *chooser,
+                               int                   response,
+                               LanyardPeopleSection *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (file != NULL)
+        lanyard_people_section_export_to (self, file);
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+people_export_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+
+  if (self->store == NULL || self->facility == NULL || self->export_cancellable != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (lanyard_people_query_is_filtered (self->filters)
+                                         ? _("Export the Filtered List") : _("Export People"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  gtk_file_filter_set_name (csv, _("CSV files"));
+  gtk_file_filter_add_pattern (csv, "*.csv");
+  gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+
+  /* Translators: the suggested file name of an export; %s is the facility's name */
+  name = g_strdup_printf (_("%s people.csv"), lanyard_facility_get_name (self->facility));
+  g_strdelimit (name, "/\\\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+people_cancel_export_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+
+  g_cancellable_cancel (self->export_cancellable);
+}
+
+/* Import */
+
+static void
+on_import_dialog_people_imported_cb (LanyardPeopleSection *self,
+                                     LanyardImportResult  *result,
+                                     LanyardImportDialog  *dialog)
+{
+  /* The empty page turns into the list, the counts and the filter values change. */
+  lanyard_people_section_refresh (self, TRUE);
+}
+
+static void
+people_import_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+  LanyardImportDialog *dialog;
+
+  if (self->store == NULL || self->facility == NULL)
+    return;
+
+  dialog = lanyard_import_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->facility);
+  g_signal_connect_object (dialog, "people-imported",
+                           G_CALLBACK (on_import_dialog_people_imported_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 people_add_action (GtkWidget  *widget,
                    const char *action_name,
@@ -2044,7 +2272,9 @@ lanyard_people_section_dispose (GObject *object)
   g_cancellable_cancel (self->demo_cancellable);
   g_cancellable_cancel (self->facets_cancellable);
   g_cancellable_cancel (self->bulk_cancellable);
+  g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->bulk_cancellable);
+  g_clear_object (&self->export_cancellable);
   g_clear_object (&self->counts_cancellable);
   g_clear_object (&self->demo_cancellable);
   g_clear_object (&self->facets_cancellable);
@@ -2199,6 +2429,10 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, flap);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, marked_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, export_bar);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, export_label);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, export_progress);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, import_first_button);
   gtk_widget_class_bind_template_callback (widget_class, on_tile_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
@@ -2235,6 +2469,9 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_install_action (widget_class, "people.create-demo", NULL, people_create_demo_action);
   gtk_widget_class_install_action (widget_class, "people.clear-filters", NULL, people_clear_filters_action);
   gtk_widget_class_install_action (widget_class, "people.add", NULL, people_add_action);
+  gtk_widget_class_install_action (widget_class, "people.import", NULL, people_import_action);
+  gtk_widget_class_install_action (widget_class, "people.export", NULL, people_export_action);
+  gtk_widget_class_install_action (widget_class, "people.cancel-export", NULL, people_cancel_export_action);
   gtk_widget_class_install_action (widget_class, "people.new-facility", NULL, people_new_facility_action);
   gtk_widget_class_install_property_action (widget_class, "people.selection-mode", "selection-mode");
   gtk_widget_class_install_action (widget_class, "people.enable-marked", NULL, people_enable_marked_action);
@@ -2261,6 +2498,7 @@ lanyard_people_section_init (LanyardPeopleSection *self)
   self->bulk_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.cancel-export", FALSE);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);

@@ -40,4 +40,12 @@ void             lanyard_people_section_add_person   (LanyardPeopleSection *self
 void             lanyard_people_section_open_person  (LanyardPeopleSection *self,
                                                       gint64                person_id);
 
+/*
+ * Writes the people the list shows — its search, filters and order — to
+ * @file as CSV, with progress and a Cancel button at the bottom of the
+ * section and a toast at the end. Does nothing while an export runs.
+ */
+void                  lanyard_people_section_export_to       (LanyardPeopleSection *self,
+                                                              GFile                *file);
+
 G_END_DECLS

@@ -19,6 +19,7 @@ struct _LanyardWindow
   GSettings            *settings;
   GListModel           *pages;              /* the section stack's pages, for the sidebar */
   GPtrArray            *facilities;         /* LanyardFacility, as the facility list shows them */
+  GPtrArray            *initial_facilities; /* given at construction, shown in constructed() */
   GCancellable         *cancellable;
 
   guint                 listing_facilities : 1;
@@ -47,6 +48,7 @@ struct _LanyardWindow
 enum {
   PROP_0,
   PROP_STORE,
+  PROP_FACILITIES,
   PROP_BUSY,
   N_PROPS
 };
@@ -255,6 +257,9 @@ lanyard_window_update_facility_list (LanyardWindow *self)
 static void on_facilities_listed_cb (GObject      *object,
                                      GAsyncResult *result,
                                      gpointer      user_data);
+static void lanyard_window_show_facilities (LanyardWindow *self,
+                                            GPtrArray     *facilities,
+                                            const GError  *error);
 
 static void
 lanyard_window_list_facilities (LanyardWindow *self)
@@ -276,8 +281,6 @@ on_facilities_listed_cb (GObject      *object,
   g_autoptr(LanyardWindow) self = user_data;
   g_autoptr(GPtrArray) facilities = NULL;
   g_autoptr(GError) error = NULL;
-  LanyardFacility *chosen = NULL;
-  gint64 last_id;
 
   facilities = lanyard_store_list_facilities_finish (LANYARD_STORE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -285,6 +288,18 @@ on_facilities_listed_cb (GObject      *object,
 
   self->listing_facilities = FALSE;
   g_clear_object (&self->cancellable);
+
+  lanyard_window_show_facilities (self, facilities, error);
+}
+
+/* Shows the facilities read (or why they could not be): the one of last time, else the first. */
+static void
+lanyard_window_show_facilities (LanyardWindow *self,
+                                GPtrArray     *facilities,
+                                const GError  *error)
+{
+  LanyardFacility *chosen = NULL;
+  gint64 last_id;
 
   if (facilities == NULL)
     {
@@ -449,19 +464,31 @@ win_search_action (GtkWidget  *widget,
   lanyard_people_section_focus_search (self->people_section);
 }
 
+/*
+ * Adding, importing and exporting people belong to the People section; the
+ * window offers them from its header and keys, and shows the section first.
+ */
 static void
-win_add_person_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *param)
+win_people_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
 {
   LanyardWindow *self = LANYARD_WINDOW (widget);
+  const char *section_action;
 
   if (self->failed || lanyard_people_section_get_facility (self->people_section) == NULL)
     return;
 
+  if (g_str_equal (action_name, "win.import-people"))
+    section_action = "people.import";
+  else if (g_str_equal (action_name, "win.export-people"))
+    section_action = "people.export";
+  else
+    section_action = "people.add";
+
   gtk_stack_set_visible_child_name (self->section_stack, "people");
   lanyard_window_show_content (self);
-  lanyard_people_section_add_person (self->people_section);
+  gtk_widget_activate_action (GTK_WIDGET (self->people_section), section_action, NULL);
 }
 
 static void
@@ -523,7 +550,15 @@ lanyard_window_constructed (GObject *object)
 
   lanyard_people_section_set_store (self->people_section, self->store);
 
-  lanyard_window_list_facilities (self);
+  /* Read with the store when it was opened: no round trip to a worker before the list. */
+  if (self->initial_facilities != NULL)
+    {
+      g_autoptr(GPtrArray) facilities = g_steal_pointer (&self->initial_facilities);
+
+      lanyard_window_show_facilities (self, facilities, NULL);
+    }
+  else
+    lanyard_window_list_facilities (self);
 
   lanyard_window_update_titles (self);
   lanyard_window_update_busy (self);
@@ -541,6 +576,7 @@ lanyard_window_dispose (GObject *object)
     gtk_list_box_bind_model (self->sidebar_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->pages);
   g_clear_pointer (&self->facilities, g_ptr_array_unref);
+  g_clear_pointer (&self->initial_facilities, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_WINDOW);
 
@@ -587,6 +623,10 @@ lanyard_window_set_property (GObject      *object,
       self->store = g_value_dup_object (value);
       break;
 
+    case PROP_FACILITIES:
+      self->initial_facilities = g_value_dup_boxed (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -610,6 +650,12 @@ lanyard_window_class_init (LanyardWindowClass *klass)
     g_param_spec_object ("store", NULL, NULL,
                          LANYARD_TYPE_STORE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* The store's facilities, when the caller read them already (GPtrArray of LanyardFacility). */
+  properties[PROP_FACILITIES] =
+    g_param_spec_boxed ("facilities", NULL, NULL,
+                        G_TYPE_PTR_ARRAY,
+                        (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL,
@@ -648,11 +694,15 @@ lanyard_window_class_init (LanyardWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_install_action (widget_class, "win.add-person", NULL, win_add_person_action);
+  gtk_widget_class_install_action (widget_class, "win.add-person", NULL, win_people_action);
+  gtk_widget_class_install_action (widget_class, "win.import-people", NULL, win_people_action);
+  gtk_widget_class_install_action (widget_class, "win.export-people", NULL, win_people_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, win_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.new-facility", NULL, win_new_facility_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-person", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import-people", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-people", NULL);
 }
 
 static void
@@ -704,6 +754,22 @@ lanyard_window_new (GtkApplication *application,
   return g_object_new (LANYARD_TYPE_WINDOW,
                        "application", application,
                        "store", store,
+                       NULL);
+}
+
+LanyardWindow *
+lanyard_window_new_with_facilities (GtkApplication *application,
+                                    LanyardStore   *store,
+                                    GPtrArray      *facilities)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (LANYARD_IS_STORE (store), NULL);
+  g_return_val_if_fail (facilities != NULL, NULL);
+
+  return g_object_new (LANYARD_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       "facilities", facilities,
                        NULL);
 }
 

@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (LanyardWindow, lanyard_window, LANYARD, WINDOW, AdwApplica
 /* A window on @store; @application may be NULL (tests). */
 LanyardWindow *lanyard_window_new              (GtkApplication *application,
                                                 LanyardStore   *store);
+/* The same, with the store's facilities as lanyard_store_list_facilities() gave them. */
+LanyardWindow *lanyard_window_new_with_facilities (GtkApplication *application,
+                                                   LanyardStore   *store,
+                                                   GPtrArray      *facilities);
 /* A window that says why the database at @path could not be opened. */
 LanyardWindow *lanyard_window_new_for_error    (GtkApplication *application,
                                                 const char     *path,

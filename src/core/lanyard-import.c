@@ -1652,6 +1652,9 @@ import_job_start (ImportJob           *job,
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
+  /* What the worker did is what happened: an import stored, or a file replaced, just before a
+   * late Cancel must not be reported as cancelled. The worker reports cancellation it saw itself. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, job, import_job_free);
   g_task_run_in_thread (task, thread);
