@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "lanyard-add-person-dialog.h"
+#include "lanyard-import-dialog.h"
 #include "lanyard-people-model.h"
 #include "lanyard-people-section.h"
 #include "lanyard-person-pane.h"
@@ -1337,6 +1338,69 @@ test_export (Fixture       *fixture,
     }
 }
 
+typedef struct {
+  GtkWidget  *dialog;
+  const char *page;
+} DialogPage;
+
+static gboolean
+dialog_shows_page (gpointer data)
+{
+  DialogPage *wait = data;
+  GtkStack *stack = lanyard_test_get_widget (wait->dialog, "stack");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), wait->page) == 0 &&
+         !gtk_widget_get_visible (lanyard_test_get_widget (wait->dialog, "busy_spinner"));
+}
+
+static gboolean
+all_count_is (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autofree char *expected = g_strdup_printf ("%'" G_GUINT64_FORMAT, (guint64)N_PEOPLE + 3);
+
+  return g_strcmp0 (gtk_label_get_label (get_widget (fixture, "all_count_label")), expected) == 0;
+}
+
+/* Import from the People page: the wizard opens on the facility, and the list follows what it stored. */
+static void
+test_import (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "google-sheets.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  LanyardPeopleCounts counts = { 0 };
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  DialogPage wait;
+
+  open_window (fixture);
+  lanyard_test_wait_for (rows_are_shown, get_widget (fixture, "people_view"), "the first rows");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-people", NULL));
+  dialog = find_toplevel (LANYARD_TYPE_IMPORT_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (fixture->window));
+
+  lanyard_import_dialog_open_file (LANYARD_IMPORT_DIALOG (dialog), file);
+  wait = (DialogPage) { GTK_WIDGET (dialog), "mapping" };
+  lanyard_test_wait_for (dialog_shows_page, &wait, "the columns");
+  g_signal_emit_by_name (lanyard_test_get_widget (GTK_WIDGET (dialog), "next_button"), "clicked");
+  wait.page = "preview";
+  lanyard_test_wait_for (dialog_shows_page, &wait, "the preview");
+  g_signal_emit_by_name (lanyard_test_get_widget (GTK_WIDGET (dialog), "import_button"), "clicked");
+  wait.page = "results";
+  lanyard_test_wait_for (dialog_shows_page, &wait, "the results");
+
+  /* Stored in the facility shown, and the tiles follow without a reload. */
+  lanyard_store_count_people (LANYARD_STORE (fixture->store), fixture->facility_id, &counts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.all, ==, N_PEOPLE + 3);
+  lanyard_test_wait_for (all_count_is, fixture, "the new count on the All tile");
+
+  gtk_window_destroy (dialog);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1358,6 +1422,8 @@ main (int   argc,
               fixture_set_up, test_pane_and_delete_key, fixture_tear_down);
   g_test_add ("/app/window/people/pane-access-switch", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_pane_access_switch, fixture_tear_down);
+  g_test_add ("/app/window/people/import", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/app/window/people/export", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/app/window/preferences", Fixture, GINT_TO_POINTER (TRUE),
