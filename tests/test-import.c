@@ -714,6 +714,54 @@ export_facility (Fixture *f,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
 }
 
+
+static void
+add_door (LanyardStore *store,
+          gint64        facility_id,
+          const char   *name)
+{
+  g_autoptr(LanyardDoor) door = lanyard_door_new ();
+  g_autoptr(LanyardDoor) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lanyard_door_set_facility_id (door, facility_id);
+  lanyard_door_set_name (door, name);
+  saved = lanyard_store_save_door (store, door, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Gives Ada (imported from google-sheets.csv) grants whose names and hours test the list format. */
+static void
+give_awkward_grants (Fixture *f,
+                     gint64   facility_id)
+{
+  g_autoptr(LanyardPeopleQuery) query = lanyard_people_query_new (facility_id);
+  g_autoptr(LanyardPeoplePage) page = NULL;
+  g_autoptr(GPtrArray) grants = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(LanyardSchedule) daily = lanyard_schedule_parse ("daily 06:00-23:00", NULL);
+  g_autoptr(LanyardSchedule) weekdays = lanyard_schedule_parse ("mon-fri 07:00-22:00", NULL);
+  g_autoptr(LanyardPerson) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  LanyardPerson *ada;
+
+  query->search = g_strdup ("Lovelace");
+  page = lanyard_store_query_people (f->store, query, NULL, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->people->len, ==, 1);
+  ada = g_ptr_array_index (page->people, 0);
+
+  g_ptr_array_add (grants, lanyard_grant_new_full (LANYARD_GRANT_FACILITY, 0, daily));
+  g_ptr_array_add (grants, lanyard_grant_new_full (LANYARD_GRANT_DOOR,
+                                                   lanyard_test_door_id (f->store, facility_id, "Annex (old"),
+                                                   NULL));
+  g_ptr_array_add (grants, lanyard_grant_new_full (LANYARD_GRANT_DOOR,
+                                                   lanyard_test_door_id (f->store, facility_id, "Lab, East"),
+                                                   weekdays));
+  saved = lanyard_store_set_grants (f->store, lanyard_person_get_id (ada), lanyard_person_get_version (ada),
+                                    grants, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_round_trip (Fixture       *f,
                  gconstpointer  data)
@@ -736,11 +784,18 @@ test_round_trip (Fixture       *f,
   imported = run_file (f, f->facility_id, "problems.csv");
   g_assert_cmpuint (count_people (f), ==, 7);
 
+  /* Names that need quoting in a list, and the facility-wide grant with hours. */
+  add_door (f->store, f->facility_id, "Annex (old");
+  add_door (f->store, f->facility_id, "Lab, East");
+  give_awkward_grants (f, f->facility_id);
+
   first = export_facility (f, f->facility_id);
 
   /* Into another facility with doors and scopes of the same names. */
   other_id = lanyard_test_add_facility (f->store, "Second Hall");
   add_scope (f->store, other_id, "Wellness", "Pool");
+  add_door (f->store, other_id, "Annex (old");
+  add_door (f->store, other_id, "Lab, East");
   table = lanyard_csv_parse (first, 0, &error);
   g_assert_no_error (error);
   mapping = guess_mapping (table);
@@ -755,7 +810,8 @@ test_round_trip (Fixture       *f,
     g_error ("the round trip changed the export:\n%s\n---\n%s",
              (const char *)g_bytes_get_data (first, NULL), (const char *)g_bytes_get_data (second, NULL));
   g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "Gym (mon-fri 07:00-22:00)"));
-  g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "All doors"));
+  g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "All doors (daily 06:00-23:00)"));
+  g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "\"\"Annex (old\"\""));
 }
 
 typedef struct {
@@ -813,6 +869,21 @@ test_export_to_file (Fixture       *f,
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "the old file");
   g_clear_pointer (&contents, g_free);
+
+  /* A new file that does not end is no file at all. */
+  {
+    g_autofree char *new_path = g_build_filename (f->dir, "new.csv", NULL);
+    g_autoptr(GFile) new_file = g_file_new_for_path (new_path);
+
+    memset (&state, 0, sizeof state);
+    lanyard_export_people_to_file_async (f->store, query, new_file, on_export_progress, &state, cancellable,
+                                         on_export_done, &state);
+    while (!state.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&state.error);
+    g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
+  }
 
   memset (&state, 0, sizeof state);
   query->person_type = g_strdup ("Gold");

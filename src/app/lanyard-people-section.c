@@ -399,8 +399,8 @@ lanyard_people_section_requery_full (LanyardPeopleSection *self,
     return;
   self->relist = FALSE;
 
-  /* Without a search or chips the tiles already say how many rows there are. */
-  if (query_is_counted_by_tiles (query))
+  /* Without a search or chips the tiles already say how many rows there are (once they are read). */
+  if (!before_counts && query_is_counted_by_tiles (query))
     {
       switch (query->access)
         {
@@ -2001,7 +2001,9 @@ lanyard_people_section_update_export (LanyardPeopleSection *self,
       g_autofree char *total = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->export_total);
 
       /* Translators: export progress; the first %s is a count so far, the second the total */
-      text = g_strdup_printf (_("Exporting %s of %s people…"), n, total);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exporting %s of %s person…", "Exporting %s of %s people…",
+                                           self->export_total),
+                              n, total);
       gtk_progress_bar_set_fraction (self->export_progress, MIN (1.0, (double)done / self->export_total));
     }
   else
@@ -2009,7 +2011,9 @@ lanyard_people_section_update_export (LanyardPeopleSection *self,
       g_autofree char *n = g_strdup_printf ("%'" G_GUINT64_FORMAT, done);
 
       /* Translators: export progress; %s is a count so far */
-      text = g_strdup_printf (_("Exporting… %s people so far"), n);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exporting… %s person so far", "Exporting… %s people so far",
+                                           done),
+                              n);
       gtk_progress_bar_pulse (self->export_progress);
     }
 
@@ -2038,11 +2042,17 @@ on_export_done_cb (GObject      *object,
   g_autoptr(LanyardPeopleSection) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *name = g_steal_pointer (&self->export_name);
   guint64 n = 0;
 
   lanyard_export_people_to_file_finish (result, &n, &error);
 
   g_clear_object (&self->export_cancellable);
+
+  /* The window went (unroot cancelled the export): nothing left to tell. */
+  if (self->export_bar == NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+
   g_clear_pointer (&self->export_name, g_free);
   gtk_action_bar_set_revealed (self->export_bar, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.export", TRUE);
@@ -2059,7 +2069,7 @@ on_export_done_cb (GObject      *object,
 
       /* Translators: the first %s is a number of people, the second a file name */
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %s person to %s", "Exported %s people to %s", n),
-                               count, self->export_name);
+                               count, name);
     }
 
   lanyard_people_section_toast (self, title);
@@ -2077,9 +2087,8 @@ lanyard_people_section_export_to (LanyardPeopleSection *self,
   if (self->store == NULL || self->facility == NULL || self->export_cancellable != NULL)
     return;
 
-  query = lanyard_people_query_copy (self->filters);
-
-  query->facility_id = lanyard_facility_get_id (self->facility);
+  /* The list as shown: the search too, which the filters do not hold. */
+  query = lanyard_people_section_build_query (self);
 
   g_free (self->export_name);
   self->export_name = g_file_get_basename (file);
@@ -2128,26 +2137,27 @@ people_export_action (GtkWidget  *widget,
   LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr(LanyardPeopleQuery) query = lanyard_people_section_build_query (self);
   g_autofree char *name = NULL;
 
   if (self->store == NULL || self->facility == NULL || self->export_cancellable != NULL)
     return;
 
-  chooser = gtk_file_chooser_native_new (lanyard_people_query_is_filtered (self->filters)
+  chooser = gtk_file_chooser_native_new (lanyard_people_query_is_filtered (query)
                                          ? _("Export the Filtered List") : _("Export People"),
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
 
-  gtk_file_filter_set_name (csv, _("CSV files"));
+  gtk_file_filter_set_name (csv, _("CSV Files"));
   gtk_file_filter_add_pattern (csv, "*.csv");
   gtk_file_filter_add_mime_type (csv, "text/csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
 
   /* Translators: the suggested file name of an export; %s is the facility's name */
   name = g_strdup_printf (_("%s people.csv"), lanyard_facility_get_name (self->facility));
-  g_strdelimit (name, "/\\\\", '-');
+  g_strdelimit (name, "/\\", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
 
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_chooser_response_cb), self, 0);
@@ -2171,6 +2181,13 @@ on_import_dialog_people_imported_cb (LanyardPeopleSection *self,
                                      LanyardImportResult  *result,
                                      LanyardImportDialog  *dialog)
 {
+  guint n = lanyard_import_result_count (result, LANYARD_IMPORT_OUTCOME_IMPORT);
+  g_autofree char *title = NULL;
+
+  /* Said here too: an import stopped too late ends with the dialog gone. */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person imported", "%u people imported", n), n);
+  lanyard_people_section_toast (self, title);
+
   /* The empty page turns into the list, the counts and the filter values change. */
   lanyard_people_section_refresh (self, TRUE);
 }
@@ -2261,6 +2278,17 @@ people_escape_action (GtkWidget  *widget,
 }
 
 /* GObject */
+
+/* An export does not outlive the window: its worker holds the section until it ends. */
+static void
+lanyard_people_section_unroot (GtkWidget *widget)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
+
+  g_cancellable_cancel (self->export_cancellable);
+
+  GTK_WIDGET_CLASS (lanyard_people_section_parent_class)->unroot (widget);
+}
 
 static void
 lanyard_people_section_dispose (GObject *object)
@@ -2376,6 +2404,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lanyard_people_section_dispose;
+  widget_class->unroot = lanyard_people_section_unroot;
   object_class->get_property = lanyard_people_section_get_property;
   object_class->set_property = lanyard_people_section_set_property;
 

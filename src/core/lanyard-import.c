@@ -974,6 +974,47 @@ typedef struct {
  * ("Gym (mon-fri 07:00-22:00)"); in the door list "All doors" stands for
  * the facility-wide grant. Problems name the items that are not known.
  */
+/*
+ * Looks up one name of a grant list: a door or scope of the facility, or,
+ * in the door list, "All doors" (or "all", "*") for the facility-wide
+ * grant when no door has that name. FALSE when it names nothing.
+ */
+static gboolean
+lookup_target (const Targets    *targets,
+               const char       *name,
+               LanyardGrantKind *out_kind,
+               gint64           *out_id)
+{
+  g_autofree char *folded = lanyard_text_fold (name);
+  g_autofree char *all_doors = lanyard_text_fold (_("All doors"));
+  gpointer id;
+
+  if (g_hash_table_lookup_extended (targets->ids, folded, NULL, &id))
+    {
+      *out_kind = targets->kind;
+      *out_id = *(gint64 *)id;
+      return TRUE;
+    }
+
+  if (targets->kind == LANYARD_GRANT_DOOR &&
+      (g_str_equal (folded, all_doors) || g_str_equal (folded, "all doors") ||
+       g_str_equal (folded, "all") || g_str_equal (folded, "*")))
+    {
+      *out_kind = LANYARD_GRANT_FACILITY;
+      *out_id = 0;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/*
+ * Turns one "Door grants" or "Scope grants" cell into grants: each item is
+ * a name, optionally followed by its hours in parentheses
+ * ("Gym (mon-fri 07:00-22:00)", "All doors (daily 06:00-23:00)"). A name
+ * that itself ends in parentheses is taken as a whole when it names
+ * something. Problems name the items that are not known.
+ */
 static void
 read_grants (LanyardImportRow *row,
              int               column,
@@ -982,52 +1023,31 @@ read_grants (LanyardImportRow *row,
 {
   g_autoptr(GPtrArray) items = split_name_list (text);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *all_doors = lanyard_text_fold (_("All doors"));
 
   for (guint i = 0; i < items->len; i++)
     {
       const char *item = g_ptr_array_index (items, i);
       g_autofree char *name = g_strdup (item);
-      g_autofree char *folded = lanyard_text_fold (item);
+      g_autofree char *hours = NULL;
       g_autoptr(LanyardSchedule) schedule = NULL;
-      LanyardGrantKind kind = targets->kind;
-      gpointer id = NULL;
+      LanyardGrantKind kind;
+      gint64 id = 0;
       gboolean found;
 
-      found = g_hash_table_lookup_extended (targets->ids, folded, NULL, &id);
+      found = lookup_target (targets, item, &kind, &id);
 
-      /* Not a name as it stands: a name and its schedule? */
+      /* Not a name as it stands: a name and its hours? */
       if (!found && g_str_has_suffix (item, ")"))
         {
           const char *open = strrchr (item, '(');
 
           if (open != NULL && open > item)
             {
-              g_autofree char *hours = g_strndup (open + 1, strlen (open + 1) - 1);
-              g_autoptr(GError) error = NULL;
-
               g_free (name);
               name = g_strstrip (g_strndup (item, open - item));
-              g_free (folded);
-              folded = lanyard_text_fold (name);
-              found = g_hash_table_lookup_extended (targets->ids, folded, NULL, &id);
-
-              if (found && !(schedule = lanyard_schedule_parse (hours, &error)))
-                {
-                  /* Translators: %s is a door or scope name, then why its hours cannot be read */
-                  import_row_add_problem (row, column, g_strdup_printf (_("Hours for “%s”: %s"), name, error->message));
-                  continue;
-                }
+              hours = g_strndup (open + 1, strlen (open + 1) - 1);
+              found = lookup_target (targets, name, &kind, &id);
             }
-        }
-
-      if (!found && targets->kind == LANYARD_GRANT_DOOR &&
-          (g_str_equal (folded, all_doors) || g_str_equal (folded, "all doors") ||
-           g_str_equal (folded, "all") || g_str_equal (folded, "*")))
-        {
-          kind = LANYARD_GRANT_FACILITY;
-          id = GINT_TO_POINTER (0);
-          found = TRUE;
         }
 
       if (!found)
@@ -1041,12 +1061,27 @@ read_grants (LanyardImportRow *row,
           continue;
         }
 
-      /* The same door twice in one cell: one grant, as the person pane keeps it. */
-      if (!g_hash_table_add (seen, g_strdup_printf ("%d:%p", kind, id)))
-        continue;
+      if (hours != NULL)
+        {
+          g_autoptr(GError) error = NULL;
 
-      g_ptr_array_add (row->grants,
-                       lanyard_grant_new_full (kind, kind == LANYARD_GRANT_FACILITY ? 0 : *(gint64 *)id, schedule));
+          if (!(schedule = lanyard_schedule_parse (hours, &error)))
+            {
+              /* Translators: %s is a door or scope name, then why its hours cannot be read */
+              import_row_add_problem (row, column, g_strdup_printf (_("Hours for “%s”: %s"), name, error->message));
+              continue;
+            }
+        }
+
+      /* One grant per door: the same door twice would leave one set of hours unsaid. */
+      if (!g_hash_table_add (seen, g_strdup_printf ("%d:%" G_GINT64_FORMAT, kind, id)))
+        {
+          /* Translators: %s is a door or scope name from the imported file */
+          import_row_add_problem (row, column, g_strdup_printf (_("“%s” is listed twice; list it once"), name));
+          continue;
+        }
+
+      g_ptr_array_add (row->grants, lanyard_grant_new_full (kind, id, schedule));
     }
 }
 
@@ -1370,7 +1405,12 @@ import_check (LanyardStore               *store,
 
   for (guint r = 1; r <= n_people; r++)
     {
-      LanyardImportRow *row = read_row (table, r, mapping, &facility);
+      LanyardImportRow *row;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      row = read_row (table, r, mapping, &facility);
 
       g_ptr_array_add (result->rows, row);
 
@@ -1586,6 +1626,7 @@ import_job_progress (guint    done,
   GTask *task = user_data;
   ImportJob *job = g_task_get_task_data (task);
   ImportProgress *progress;
+  GSource *source;
 
   /* A run checks its rows again after a conflict: progress does not go backwards. */
   if (done <= job->last_done && done != total && total != 0)
@@ -1597,8 +1638,15 @@ import_job_progress (guint    done,
   progress->done = done;
   progress->total = total;
   progress->task = g_object_ref (task);
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, import_progress_idle, progress,
-                              import_progress_free);
+
+  /* Always through a source: g_main_context_invoke() would run it right here, on the worker,
+   * whenever the caller's thread does not hold its context at that moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, import_progress_idle, progress, import_progress_free);
+  g_source_set_static_name (source, "[lanyard] import progress");
+  g_source_attach (source, job->context);
+  g_source_unref (source);
 }
 
 static void
@@ -1762,7 +1810,8 @@ append_list_name (GString    *out,
   if (out->len > 0)
     g_string_append (out, ", ");
 
-  if (strpbrk (name, ",;|\n\"") != NULL)
+  /* Parentheses too: unbalanced, they would swallow the rest of the list; balanced, read as hours. */
+  if (strpbrk (name, ",;|\n\"()") != NULL)
     {
       g_autofree char *plain = g_strdup (name);
 
@@ -1786,8 +1835,9 @@ format_grants (GPtrArray *grants,
       LanyardSchedule *schedule = lanyard_grant_get_schedule (grant);
       GString *out = lanyard_grant_get_kind (grant) == LANYARD_GRANT_SCOPE ? scopes : doors;
 
+      /* Not translated: a file exported in one language imports in any other. */
       if (lanyard_grant_get_kind (grant) == LANYARD_GRANT_FACILITY)
-        append_list_name (out, _("All doors"));
+        append_list_name (out, "All doors");
       else
         append_list_name (out, lanyard_grant_get_target_name (grant) ? lanyard_grant_get_target_name (grant) : "");
 
@@ -1939,6 +1989,7 @@ export_thread (GTask        *task,
   ImportJob *job = task_data;
   g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean existed = g_file_query_exists (job->file, NULL);
   guint64 n = 0;
 
   stream = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &error);
@@ -1955,9 +2006,12 @@ export_thread (GTask        *task,
     {
       g_autoptr(GCancellable) abandon = g_cancellable_new ();
 
-      /* Closing with a cancelled cancellable drops the half-written copy and keeps the old file. */
+      /* Closing with a cancelled cancellable drops the half-written copy and keeps the old
+       * file; GIO writes a new file in place, so that one is deleted. */
       g_cancellable_cancel (abandon);
       g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+      if (!existed)
+        g_file_delete (job->file, NULL, NULL);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

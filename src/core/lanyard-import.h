@@ -195,7 +195,12 @@ GBytes               *lanyard_import_result_dup_failed_csv (LanyardImportResult 
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardImportResult, lanyard_import_result_unref)
 
-/* Progress from the worker: @done of @total rows checked. Called on the caller's thread for _async(). */
+/*
+ * Progress from the worker: @done of @total rows checked (for an export,
+ * people written and 0). The _async() functions call it on the caller's
+ * thread-default main context, never after their ready callback; the
+ * blocking ones call it on their own thread.
+ */
 typedef void (*LanyardImportProgressFunc) (guint    done,
                                            guint    total,
                                            gpointer user_data);

@@ -3512,6 +3512,10 @@ create_people (LanyardSqliteStore  *self,
       !audit (self, "people.import", facility_id, "facility", facility_id, import_label, import_summary, error))
     goto failed;
 
+  /* The last moment a Cancel can still leave everything as it was. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto failed;
+
   if (!stats_add (&self->writer, facility_id, n, with_access, error) ||
       !commit_write (&self->writer, error))
     goto failed;
