@@ -292,6 +292,9 @@ lanyard_import_dialog_can_go_back (LanyardImportDialog *self)
   switch (self->page)
     {
     case PAGE_MAPPING:
+      /* Not while the file is read again with another separator: its end would bring the user back here. */
+      return self->operation == OPERATION_NONE;
+
     case PAGE_PREVIEW:
       return self->operation != OPERATION_IMPORT;
 
@@ -765,9 +768,9 @@ on_file_read_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
+  g_autoptr(GError) size_error = NULL;
   ReadJob *job = g_task_get_task_data (G_TASK (result));
   ReadResult *read;
-  guint n_people;
 
   read = g_task_propagate_pointer (G_TASK (result), &error);
   if (!call_is_current (call) || g_cancellable_is_cancelled (call->cancellable))
@@ -792,24 +795,12 @@ on_file_read_cb (GObject      *object,
       return;
     }
 
-  n_people = lanyard_csv_table_get_n_rows (read->table) - 1;
-  if (n_people == 0 || n_people > LANYARD_IMPORT_MAX_ROWS)
+  /* Core's rule: someone under the header, and not more than one import may hold. */
+  if (!lanyard_import_check_size (read->table, &size_error))
     {
-      g_autofree char *message = NULL;
-
-      if (n_people == 0)
-        message = g_strdup (_("The file has a header row but no one under it."));
-      else
-        /* Translators: the first %u is the number of people in the file, more than the second */
-        message = g_strdup_printf (ngettext ("The file has %u person, but at most %u can be imported at once. "
-                                             "Split it into smaller files.",
-                                             "The file has %u people, but at most %u can be imported at once. "
-                                             "Split it into smaller files.",
-                                             n_people),
-                                   n_people, LANYARD_IMPORT_MAX_ROWS);
       /* Translators: %s is a file name */
       title = g_strdup_printf (_("Cannot Import “%s”"), name);
-      lanyard_import_dialog_show_error (self, title, message);
+      lanyard_import_dialog_show_error (self, title, size_error->message);
       if (self->table != NULL)
         lanyard_import_dialog_update_file_row (self);
       read_result_free (read);

@@ -1345,6 +1345,40 @@ check_duplicate (LanyardImportRow  *row,
   return TRUE;
 }
 
+gboolean
+lanyard_import_check_size (LanyardCsvTable  *table,
+                           GError          **error)
+{
+  guint n_people;
+
+  g_return_val_if_fail (table != NULL, FALSE);
+
+  n_people = lanyard_csv_table_get_n_rows (table) - 1;
+
+  if (n_people == 0)
+    {
+      g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                           _("The file has a header row but no people under it."));
+      return FALSE;
+    }
+
+  if (n_people > LANYARD_IMPORT_MAX_ROWS)
+    {
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                   /* Translators: the first %u is the number of people in the file (more than the second) */
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The file has %u person, but at most %u can be imported at once. "
+                                "Split it into smaller files.",
+                                "The file has %u people, but at most %u can be imported at once. "
+                                "Split it into smaller files.",
+                                n_people),
+                   n_people, LANYARD_IMPORT_MAX_ROWS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static LanyardImportResult *
 import_check (LanyardStore               *store,
               gint64                      facility_id,
@@ -1375,26 +1409,8 @@ import_check (LanyardStore               *store,
   if (!lanyard_import_mapping_check (mapping, (const char * const *)header, error))
     return NULL;
 
-  if (n_people == 0)
-    {
-      g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                           _("The file has a header but no people under it."));
-      return NULL;
-    }
-
-  if (n_people > LANYARD_IMPORT_MAX_ROWS)
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   /* Translators: the first %u is the number of people in the file (more than the second) */
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The file has %u people; at most %u can be imported at once. "
-                                "Split it into smaller files.",
-                                "The file has %u people; at most %u can be imported at once. "
-                                "Split it into smaller files.",
-                                n_people),
-                   n_people, LANYARD_IMPORT_MAX_ROWS);
-      return NULL;
-    }
+  if (!lanyard_import_check_size (table, error))
+    return NULL;
 
   if (!facility_read (&facility, store, facility_id, cancellable, error))
     goto out;

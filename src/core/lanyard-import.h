@@ -196,6 +196,16 @@ GBytes               *lanyard_import_result_dup_failed_csv (LanyardImportResult 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LanyardImportResult, lanyard_import_result_unref)
 
 /*
+ * Whether @table holds a number of people one import can take: at least
+ * one under its header, at most LANYARD_IMPORT_MAX_ROWS. Otherwise
+ * LANYARD_STORE_ERROR_INVALID saying so. lanyard_import_check() and
+ * lanyard_import_run() check it first; a caller may check it as soon as
+ * the file is read.
+ */
+gboolean              lanyard_import_check_size         (LanyardCsvTable            *table,
+                                                         GError                    **error);
+
+/*
  * Progress from the worker: @done of @total rows checked (for an export,
  * people written and 0). The _async() functions call it on the caller's
  * thread-default main context, never after their ready callback; the
