@@ -583,6 +583,24 @@ test_preview_problems (Fixture       *fixture,
   /* The row numbers are the file's lines. */
   g_assert_nonnull (preview_cell (fixture, "11"));
 
+  /* Selecting a row (the keyboard can) spells out its problems under the table. */
+  {
+    GtkScrolledWindow *scroller = get_widget (fixture, "preview_scroller");
+    GtkColumnView *view = GTK_COLUMN_VIEW (gtk_scrolled_window_get_child (scroller));
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (view));
+    GtkLabel *detail = get_widget (fixture, "preview_detail_label");
+
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
+    gtk_single_selection_set_selected (selection, 0);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (detail)));
+    g_assert_cmpstr (gtk_label_get_label (detail), ==, "Row 2: No door is called “Sauna”");
+    gtk_single_selection_set_selected (selection, 9);
+    g_assert_cmpstr (gtk_label_get_label (detail), ==, "Row 11 will be imported.");
+    maybe_screenshot (fixture, "import-3-preview-selected.png");
+    gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
+  }
+
   /* No mail relay: no invitations, and the row says why. */
   invitation_row = get_widget (fixture, "invitation_row");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (invitation_row)));

@@ -126,6 +126,7 @@ struct _LanyardImportDialog
   GtkWidget            *not_imported_group;
   GtkWidget            *save_failed_button;
   GtkListBox           *not_imported_list;
+  GtkLabel             *preview_detail_label;
 };
 
 enum {
@@ -1087,10 +1088,43 @@ preview_column_new (const char *title,
 }
 
 /* The table of the dry run: the row, its status, then the file's cells of the mapped columns. */
+/* Says in full what becomes of the selected row: its problems, or who has its phone or email. */
+static void
+on_preview_selected_cb (LanyardImportDialog *self,
+                        GParamSpec          *pspec,
+                        GtkSingleSelection  *selection)
+{
+  LanyardImportPreviewItem *item = gtk_single_selection_get_selected_item (selection);
+  const LanyardImportRow *row;
+  g_autofree char *problems = NULL;
+  g_autofree char *text = NULL;
+
+  if (item == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->preview_detail_label), FALSE);
+      return;
+    }
+
+  row = lanyard_import_preview_item_get_row (item);
+  if (lanyard_import_row_get_outcome (row) == LANYARD_IMPORT_OUTCOME_IMPORT)
+    /* Translators: under the preview, for the selected row; %u is its row number */
+    text = g_strdup_printf (_("Row %u will be imported."), lanyard_import_row_get_line (row));
+  else
+    {
+      problems = lanyard_import_row_dup_problems (row);
+      /* Translators: under the preview, for the selected row; %u is its row number, %s what is wrong */
+      text = g_strdup_printf (_("Row %u: %s"), lanyard_import_row_get_line (row), problems);
+    }
+
+  gtk_label_set_label (self->preview_detail_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_detail_label), TRUE);
+}
+
 static void
 lanyard_import_dialog_build_preview_table (LanyardImportDialog *self)
 {
   g_autoptr(GListStore) store = g_list_store_new (LANYARD_TYPE_IMPORT_PREVIEW_ITEM);
+  GtkSingleSelection *selection;
   GtkColumnView *view;
   g_autoptr(GtkColumnViewColumn) line_column = NULL;
   g_autoptr(GtkColumnViewColumn) status_column = NULL;
@@ -1107,7 +1141,16 @@ lanyard_import_dialog_build_preview_table (LanyardImportDialog *self)
       g_list_store_append (store, item);
     }
 
-  view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&store))))));
+  /* A row can be selected (keyboard included) to read its problems in full under the table. */
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&store)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (selection, "notify::selected", G_CALLBACK (on_preview_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_label_set_label (self->preview_detail_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_detail_label), FALSE);
+  view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (selection)));
   gtk_column_view_set_show_row_separators (view, TRUE);
   gtk_column_view_set_show_column_separators (view, TRUE);
   /* Columns as wide as their cells want: a narrow window scrolls sideways rather than cutting every value. */
@@ -1216,7 +1259,7 @@ lanyard_import_dialog_update_preview (LanyardImportDialog *self)
   if (n_import == 0)
     hint = _("No one in this file can be imported. Fix the highlighted cells in the file and choose it again.");
   else if (n_error > 0)
-    hint = _("Rows with problems are left out. Point at a highlighted cell to see what is wrong.");
+    hint = _("Rows with problems are left out. Point at a highlighted cell, or select its row, to see what is wrong.");
   else if (n_skip > 0)
     hint = _("Rows with a mobile phone or email someone here has already are left out.");
   else
@@ -2235,6 +2278,7 @@ lanyard_import_dialog_class_init (LanyardImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardImportDialog, not_imported_group);
   gtk_widget_class_bind_template_child (widget_class, LanyardImportDialog, save_failed_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardImportDialog, not_imported_list);
+  gtk_widget_class_bind_template_child (widget_class, LanyardImportDialog, preview_detail_label);
 
   gtk_widget_class_bind_template_callback (widget_class, on_separator_row_selected_cb);
 
