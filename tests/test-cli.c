@@ -1405,8 +1405,12 @@ test_export (Fixture       *f,
   assert_contains (contents, "Lovelace");
   g_assert_null (strstr (contents, "Hopper"));
 
-  filtered = cli (f, "export", "--access", "sideways", NULL);
+  /* A bad filter is refused before the file is touched. */
+  filtered = cli (f, "export", "--access", "sideways", "-o", out, NULL);
   assert_status (filtered, 2);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  assert_contains (contents, "Lovelace");
 
   empty = cli (f, "export", "--template", "-o", template, NULL);
   assert_status (empty, 0);

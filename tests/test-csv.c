@@ -642,6 +642,9 @@ test_error_encoding (void)
   assert_parse_error ("\xFF\xFE\x00\xD8", 4, LANYARD_CSV_ERROR_ENCODING, 1, "not valid UTF-16");
   assert_parse_error ("\xFF\xFE\x00\xD8" "a\0", 6, LANYARD_CSV_ERROR_ENCODING, 1,
                       "not valid UTF-16");
+  /* UTF-8 without a BOM and one stray byte: not read as Windows-1252, which would garble "Müller". */
+  assert_parse_error ("name\nM\xc3\xbcller\nWei\xdf\xff\n", -1, LANYARD_CSV_ERROR_ENCODING, 3,
+                      "although the rest of the file is");
 }
 
 static void

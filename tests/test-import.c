@@ -265,6 +265,22 @@ test_mapping_json (void)
 
   g_assert_null (lanyard_import_mapping_new_from_json ("[1, 2]", headers, 3, &error));
   g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Two headers that are one without case and punctuation: each keeps its own field. */
+  {
+    const char *twins[] = { "Email", "E-Mail", NULL };
+    g_autoptr(LanyardImportMapping) both = lanyard_import_mapping_new (2);
+    g_autoptr(LanyardImportMapping) again = NULL;
+    g_autofree char *saved = NULL;
+
+    lanyard_import_mapping_set_field (both, 1, LANYARD_IMPORT_FIELD_EMAIL);
+    saved = lanyard_import_mapping_to_json (both, twins);
+    again = lanyard_import_mapping_new_from_json (saved, twins, 2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (lanyard_import_mapping_get_field (again, 0), ==, LANYARD_IMPORT_FIELD_NONE);
+    g_assert_cmpint (lanyard_import_mapping_get_field (again, 1), ==, LANYARD_IMPORT_FIELD_EMAIL);
+  }
 }
 
 static void
@@ -741,6 +757,7 @@ give_awkward_grants (Fixture *f,
   g_autoptr(LanyardSchedule) daily = lanyard_schedule_parse ("daily 06:00-23:00", NULL);
   g_autoptr(LanyardSchedule) weekdays = lanyard_schedule_parse ("mon-fri 07:00-22:00", NULL);
   g_autoptr(LanyardPerson) saved = NULL;
+  g_autoptr(LanyardPerson) tagged = NULL;
   g_autoptr(GError) error = NULL;
   LanyardPerson *ada;
 
@@ -757,9 +774,19 @@ give_awkward_grants (Fixture *f,
   g_ptr_array_add (grants, lanyard_grant_new_full (LANYARD_GRANT_DOOR,
                                                    lanyard_test_door_id (f->store, facility_id, "Lab, East"),
                                                    weekdays));
+  /* "Cafe" beside "Café": the grant must stay on the one without the accent. */
+  g_ptr_array_add (grants, lanyard_grant_new_full (LANYARD_GRANT_DOOR,
+                                                   lanyard_test_door_id (f->store, facility_id, "Cafe"),
+                                                   NULL));
   saved = lanyard_store_set_grants (f->store, lanyard_person_get_id (ada), lanyard_person_get_version (ada),
                                     grants, NULL, &error);
   g_assert_no_error (error);
+
+  /* Tags holding what splits a list. */
+  lanyard_person_set_custom_tags (saved, (const char *[]) { "a;b", "c|d", "gym (am)", NULL });
+  tagged = lanyard_store_save_person (f->store, saved, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (lanyard_person_get_custom_tags (tagged), ((const char *[]) { "a;b", "c|d", "gym (am)", NULL }));
 }
 
 static void
@@ -787,6 +814,8 @@ test_round_trip (Fixture       *f,
   /* Names that need quoting in a list, and the facility-wide grant with hours. */
   add_door (f->store, f->facility_id, "Annex (old");
   add_door (f->store, f->facility_id, "Lab, East");
+  add_door (f->store, f->facility_id, "Café");
+  add_door (f->store, f->facility_id, "Cafe");
   give_awkward_grants (f, f->facility_id);
 
   first = export_facility (f, f->facility_id);
@@ -796,6 +825,8 @@ test_round_trip (Fixture       *f,
   add_scope (f->store, other_id, "Wellness", "Pool");
   add_door (f->store, other_id, "Annex (old");
   add_door (f->store, other_id, "Lab, East");
+  add_door (f->store, other_id, "Cafe");
+  add_door (f->store, other_id, "Café");
   table = lanyard_csv_parse (first, 0, &error);
   g_assert_no_error (error);
   mapping = guess_mapping (table);

@@ -62,6 +62,13 @@ struct _Command {
  * services run in, and JSON must be UTF-8 anyway.
  */
 static void
+out_bytes (const void *data,
+           gsize       len)
+{
+  fwrite (data, 1, len, stdout);
+}
+
+static void
 out (const char *text)
 {
   fputs (text, stdout);
@@ -2259,17 +2266,17 @@ build_mapping (const char * const  *headers,
       g_autofree char *json = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      json = lanyard_import_dup_mapping (path, saved, &local_error);
-      if (json == NULL && g_error_matches (local_error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND) &&
-          g_file_test (saved, G_FILE_TEST_IS_REGULAR))
+      /* A file by that name first: the saved mappings need not be readable for it. */
+      if (g_file_test (saved, G_FILE_TEST_IS_REGULAR))
         {
-          g_clear_error (&local_error);
           if (!g_file_get_contents (saved, &json, NULL, &local_error))
             {
               g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
         }
+      else
+        json = lanyard_import_dup_mapping (path, saved, &local_error);
       if (json == NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -2507,15 +2514,8 @@ cmd_import (Cli     *cli,
   file = g_file_new_for_commandline_arg (args[1]);
   label = g_file_get_basename (file);
 
-  if (dry_run)
-    result = lanyard_import_check (LANYARD_STORE (cli->store), lanyard_facility_get_id (facility), table, mapping,
-                                   NULL, NULL, NULL, error);
-  else
-    result = lanyard_import_run (LANYARD_STORE (cli->store), lanyard_facility_get_id (facility), table, mapping,
-                                 label, NULL, NULL, NULL, error);
-  if (result == NULL)
-    return FALSE;
-
+  /* Said before anything is written, so that a mapping that cannot be saved does not leave
+   * an import done and a script told it failed. */
   if (save_as != NULL)
     {
       g_autofree char *path = lanyard_import_dup_mappings_path ();
@@ -2524,6 +2524,19 @@ cmd_import (Cli     *cli,
       if (!lanyard_import_save_mapping (path, save_as, mapping_json, error))
         return FALSE;
     }
+
+  /* On stderr, so that --json stays one document: how the file was read when it was not UTF-8. */
+  if (lanyard_csv_table_get_encoding (table) != LANYARD_CSV_ENCODING_UTF8)
+    errf (_("Read as %s.\n"), lanyard_csv_encoding_to_string (lanyard_csv_table_get_encoding (table)));
+
+  if (dry_run)
+    result = lanyard_import_check (LANYARD_STORE (cli->store), lanyard_facility_get_id (facility), table, mapping,
+                                   NULL, NULL, NULL, error);
+  else
+    result = lanyard_import_run (LANYARD_STORE (cli->store), lanyard_facility_get_id (facility), table, mapping,
+                                 label, NULL, NULL, NULL, error);
+  if (result == NULL)
+    return FALSE;
 
   if (json)
     print_import_json (result, (const char * const *)headers);
@@ -2585,31 +2598,38 @@ cmd_export (Cli     *cli,
       !expect_arguments (cli, args, 0, 0, error))
     return FALSE;
 
-  if (output != NULL)
-    {
-      file = g_file_new_for_commandline_arg (output);
-      stream = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error));
-    }
-  else
-    stream = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
-  if (stream == NULL)
-    return FALSE;
-
   if (template)
     {
       g_autoptr(GBytes) bytes = lanyard_import_dup_template ();
 
-      return g_output_stream_write_all (stream, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                        NULL, NULL, error) &&
-             g_output_stream_close (stream, NULL, error);
+      if (output == NULL)
+        {
+          out_bytes (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          return TRUE;
+        }
+      file = g_file_new_for_commandline_arg (output);
+      return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
+                                      G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
     }
 
+  /* Everything checked before the file is touched: a bad filter must not empty it. */
   if (!(query = query_options_build (cli, &options, error)))
     return FALSE;
 
-  ok = lanyard_export_people (LANYARD_STORE (cli->store), query, stream, export_progress_cb, &progress, &n,
-                              NULL, error) &&
-       g_output_stream_close (stream, NULL, error);
+  if (output != NULL)
+    {
+      /* Replaced only when the export is complete. */
+      file = g_file_new_for_commandline_arg (output);
+      ok = lanyard_export_people_to_file (LANYARD_STORE (cli->store), query, file, export_progress_cb, &progress,
+                                          &n, NULL, error);
+    }
+  else
+    {
+      stream = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+      ok = lanyard_export_people (LANYARD_STORE (cli->store), query, stream, export_progress_cb, &progress, &n,
+                                  NULL, error) &&
+           g_output_stream_close (stream, NULL, error);
+    }
 
   if (progress.last_width > 0)
     errf ("\r%*s\r", (int)progress.last_width, "");
@@ -2655,7 +2675,7 @@ static const Command people_commands[] = {
        "or an email; adding one that is taken names the person who has it.\n"
        "\n"
        "Example:\n"
-       "  lanyardctl people add --first Anna --last Berg --phone \"0151 2345678\" --type Gold"),
+       "  lanyardctl people add --first Anna --last Berg --phone \"0151 23456789\" --type Gold"),
     cmd_people_add, NULL },
   { "set-access", N_("ID…"),
     N_("Turn access on or off for people: the kill switch"),

@@ -286,6 +286,34 @@ decode_utf16 (const char  *data,
  * Finds out how @data is encoded and sets @text to it as UTF-8 without a
  * BOM: either a pointer into @data, or a new string also stored in @owned.
  */
+
+/* TRUE when @data holds at least one well-formed multi-byte UTF-8 sequence. */
+static gboolean
+has_utf8_sequence (const char *data,
+                   gsize       len)
+{
+  const guchar *p = (const guchar *) data;
+  const guchar *end = p + len;
+
+  while (p < end)
+    {
+      gunichar c;
+
+      if (*p < 0x80)
+        {
+          p++;
+          continue;
+        }
+
+      c = g_utf8_get_char_validated ((const char *) p, end - p);
+      if (c != (gunichar) -1 && c != (gunichar) -2)
+        return TRUE;
+      p++;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 decode (const char          *data,
         gsize                len,
@@ -348,12 +376,24 @@ decode (const char          *data,
       return TRUE;
     }
 
-  if (g_utf8_validate_len (data, len, NULL))
+  if (g_utf8_validate_len (data, len, &invalid))
     {
       *encoding = LANYARD_CSV_ENCODING_UTF8;
       *text = data;
       *text_len = len;
       return TRUE;
+    }
+
+  /* UTF-8 with a stray byte (pasted from elsewhere, say) is not Windows-1252: read that way,
+   * every accented letter of the file would be stored wrong ("MÃ¼ller"). Say where it is. */
+  if (has_utf8_sequence (data, len))
+    {
+      guint line = line_at (data, invalid - data);
+
+      return set_error (error, LANYARD_CSV_ERROR_ENCODING, line,
+                        _("Line %u is not valid UTF-8 text, although the rest of the file is. "
+                          "Save the file again as “CSV UTF-8”."),
+                        line);
     }
 
   /* Not UTF-8: what Excel on Windows writes in Western Europe and the

@@ -70,8 +70,10 @@ static const struct {
 };
 
 /* Words "Access enabled" accepts, folded. */
-static const char * const yes_words[] = { "true", "yes", "enabled", "1", "on", "y", "active", "ja", NULL };
-static const char * const no_words[] = { "false", "no", "disabled", "0", "off", "n", "inactive", "nein", NULL };
+static const char * const yes_words[] = { "true", "yes", "enabled", "1", "on", "y", "active",
+                                          "ja", "wahr", "aktiv", NULL };
+static const char * const no_words[] = { "false", "no", "disabled", "0", "off", "n", "inactive",
+                                         "nein", "falsch", "inaktiv", NULL };
 
 const char *
 lanyard_import_field_get_label (LanyardImportField field)
@@ -352,6 +354,7 @@ lanyard_import_mapping_new_from_json (const char          *json,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(LanyardImportMapping) self = NULL;
   g_autoptr(GHashTable) saved = NULL;
+  g_autofree gboolean *matched = NULL;
   JsonObject *object;
   JsonObjectIter iter;
   const char *header;
@@ -368,7 +371,9 @@ lanyard_import_mapping_new_from_json (const char          *json,
       return NULL;
     }
 
-  saved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Saved headers in order, each matched to one column at most: its exact header first
+   * ("Email" and "E-Mail" both saved), then, for the columns left, without case or accents. */
+  saved = g_hash_table_new (g_str_hash, g_str_equal);
   object = json_node_get_object (json_parser_get_root (parser));
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &header, &value))
@@ -383,17 +388,44 @@ lanyard_import_mapping_new_from_json (const char          *json,
                        _("The saved mapping gives the column “%s” a field Lanyard does not know."), header);
           return NULL;
         }
-      g_hash_table_insert (saved, header_key (header), GUINT_TO_POINTER (field));
+      g_hash_table_insert (saved, (gpointer)header, GUINT_TO_POINTER (field + 1));
     }
 
   self = lanyard_import_mapping_new (n_headers);
+  matched = g_new0 (gboolean, MAX (n_headers, 1));
+  for (guint c = 0; c < n_headers; c++)
+    {
+      gpointer field;
+
+      if (g_hash_table_lookup_extended (saved, headers[c], NULL, &field))
+        {
+          self->fields[c] = GPOINTER_TO_UINT (field) - 1;
+          matched[c] = TRUE;
+          g_hash_table_remove (saved, headers[c]);
+        }
+    }
+
   for (guint c = 0; c < n_headers; c++)
     {
       g_autofree char *key = header_key (headers[c]);
-      gpointer field;
+      GHashTableIter saved_iter;
+      gpointer saved_header, field;
 
-      if (*key != '\0' && g_hash_table_lookup_extended (saved, key, NULL, &field))
-        self->fields[c] = GPOINTER_TO_UINT (field);
+      if (matched[c] || *key == '\0')
+        continue;
+
+      g_hash_table_iter_init (&saved_iter, saved);
+      while (g_hash_table_iter_next (&saved_iter, &saved_header, &field))
+        {
+          g_autofree char *saved_key = header_key (saved_header);
+
+          if (g_str_equal (key, saved_key))
+            {
+              self->fields[c] = GPOINTER_TO_UINT (field) - 1;
+              g_hash_table_iter_remove (&saved_iter);
+              break;
+            }
+        }
     }
 
   return g_steal_pointer (&self);
@@ -473,6 +505,7 @@ lanyard_import_dup_mapping (const char  *path,
 {
   g_autoptr(JsonObject) mappings = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autofree char *trimmed = NULL;
   JsonNode *member;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -481,7 +514,9 @@ lanyard_import_dup_mapping (const char  *path,
   if (!(mappings = read_mappings (path, error)))
     return NULL;
 
-  member = json_object_get_member (mappings, name);
+  /* Saved under its name trimmed (lanyard_import_save_mapping()): looked up the same way. */
+  trimmed = g_strstrip (g_strdup (name));
+  member = json_object_get_member (mappings, trimmed);
   if (member == NULL || !JSON_NODE_HOLDS_OBJECT (member))
     {
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
@@ -965,8 +1000,18 @@ split_name_list (const char *text)
 /* The grants a list names. */
 typedef struct {
   LanyardGrantKind  kind;
-  GHashTable       *ids;        /* folded name → id */
+  GHashTable       *exact;      /* name without case → id: "Cafe" and "Café" are two doors */
+  GHashTable       *ids;        /* folded name (no case, no accents) → id, when typed loosely */
 } Targets;
+
+/* The key of a name without case, accents kept. */
+static char *
+exact_key (const char *name)
+{
+  g_autofree char *composed = g_utf8_normalize (name, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+
+  return g_utf8_casefold (composed != NULL ? composed : name, -1);
+}
 
 /*
  * Turns one "Door grants" or "Scope grants" cell into grants: each item is
@@ -985,11 +1030,13 @@ lookup_target (const Targets    *targets,
                LanyardGrantKind *out_kind,
                gint64           *out_id)
 {
+  g_autofree char *exact = exact_key (name);
   g_autofree char *folded = lanyard_text_fold (name);
   g_autofree char *all_doors = lanyard_text_fold (_("All doors"));
   gpointer id;
 
-  if (g_hash_table_lookup_extended (targets->ids, folded, NULL, &id))
+  if (g_hash_table_lookup_extended (targets->exact, exact, NULL, &id) ||
+      g_hash_table_lookup_extended (targets->ids, folded, NULL, &id))
     {
       *out_kind = targets->kind;
       *out_id = *(gint64 *)id;
@@ -1098,7 +1145,9 @@ facility_clear (Facility *facility)
 {
   g_free (facility->region);
   g_clear_pointer (&facility->doors.ids, g_hash_table_unref);
+  g_clear_pointer (&facility->doors.exact, g_hash_table_unref);
   g_clear_pointer (&facility->scopes.ids, g_hash_table_unref);
+  g_clear_pointer (&facility->scopes.exact, g_hash_table_unref);
   g_clear_pointer (&facility->keep, g_ptr_array_unref);
 }
 
@@ -1120,8 +1169,10 @@ facility_read (Facility      *facility,
   facility->keep = g_ptr_array_new_with_free_func (g_free);
   facility->doors.kind = LANYARD_GRANT_DOOR;
   facility->doors.ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  facility->doors.exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   facility->scopes.kind = LANYARD_GRANT_SCOPE;
   facility->scopes.ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  facility->scopes.exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < doors->len; i++)
     {
@@ -1131,6 +1182,7 @@ facility_read (Facility      *facility,
       *id = lanyard_door_get_id (door);
       g_ptr_array_add (facility->keep, id);
       g_hash_table_insert (facility->doors.ids, lanyard_text_fold (lanyard_door_get_name (door)), id);
+      g_hash_table_insert (facility->doors.exact, exact_key (lanyard_door_get_name (door)), id);
     }
 
   for (guint i = 0; i < scopes->len; i++)
@@ -1141,6 +1193,7 @@ facility_read (Facility      *facility,
       *id = lanyard_scope_get_id (scope);
       g_ptr_array_add (facility->keep, id);
       g_hash_table_insert (facility->scopes.ids, lanyard_text_fold (lanyard_scope_get_name (scope)), id);
+      g_hash_table_insert (facility->scopes.exact, exact_key (lanyard_scope_get_name (scope)), id);
     }
 
   return TRUE;
@@ -1193,11 +1246,12 @@ read_row (LanyardCsvTable            *table,
         case LANYARD_IMPORT_FIELD_TAGS:
           if (text != NULL)
             {
-              g_auto(GStrv) tags = NULL;
+              /* Split like the grant lists: at , ; | and line breaks, but not inside quotes,
+               * which the export puts around a tag that holds one of them. */
+              g_autoptr(GPtrArray) tags = split_name_list (text);
 
-              g_strdelimit (text, ";|\n", ',');
-              tags = lanyard_tags_parse (text);
-              lanyard_person_set_custom_tags (person, (const char * const *)tags);
+              g_ptr_array_add (tags, NULL);
+              lanyard_person_set_custom_tags (person, (const char * const *)tags->pdata);
             }
           break;
 
@@ -1215,7 +1269,7 @@ read_row (LanyardCsvTable            *table,
                                         /* Translators: %s is a value from the imported file */
                                         g_strdup_printf (_("“%s” is neither yes nor no; write yes or no "
                                                            "(or true/false, 1/0, on/off, enabled/disabled, "
-                                                           "active/inactive)"), text));
+                                                           "active/inactive, ja/nein)"), text));
             }
           break;
 
@@ -1839,6 +1893,18 @@ append_list_name (GString    *out,
     g_string_append (out, name);
 }
 
+/* A list of names (tags) as the import splits them again. */
+static char *
+join_list (const char * const *names)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    append_list_name (out, names[i]);
+
+  return g_string_free (out, FALSE);
+}
+
 /* The "Door grants" and "Scope grants" cells of a person, as read_grants() reads them. */
 static void
 format_grants (GPtrArray *grants,
@@ -1940,7 +2006,7 @@ lanyard_export_people (LanyardStore              *store,
       for (guint i = 0; i < page->people->len; i++)
         {
           LanyardPerson *person = g_ptr_array_index (page->people, i);
-          g_autofree char *tags = lanyard_tags_join (lanyard_person_get_custom_tags (person));
+          g_autofree char *tags = join_list (lanyard_person_get_custom_tags (person));
           g_autofree char *synced = lanyard_tags_join (lanyard_person_get_synced_tags (person));
           const char *cells[15];
 
@@ -1996,29 +2062,31 @@ lanyard_export_people (LanyardStore              *store,
   return TRUE;
 }
 
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+gboolean
+lanyard_export_people_to_file (LanyardStore              *store,
+                               const LanyardPeopleQuery  *query,
+                               GFile                     *file,
+                               LanyardImportProgressFunc  progress,
+                               gpointer                   progress_data,
+                               guint64                   *out_n_people,
+                               GCancellable              *cancellable,
+                               GError                   **error)
 {
-  ImportJob *job = task_data;
   g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean existed = g_file_query_exists (job->file, NULL);
-  guint64 n = 0;
+  gboolean existed;
 
-  stream = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &error);
+  g_return_val_if_fail (LANYARD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (query != NULL, FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  existed = g_file_query_exists (file, NULL);
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, error);
   if (stream == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return FALSE;
 
-  if (!lanyard_export_people (job->store, job->query, G_OUTPUT_STREAM (stream),
-                              job->progress != NULL ? import_job_progress : NULL, task,
-                              &n, cancellable, &error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
+  if (!lanyard_export_people (store, query, G_OUTPUT_STREAM (stream), progress, progress_data,
+                              out_n_people, cancellable, error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, error))
     {
       g_autoptr(GCancellable) abandon = g_cancellable_new ();
 
@@ -2027,12 +2095,29 @@ export_thread (GTask        *task,
       g_cancellable_cancel (abandon);
       g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
       if (!existed)
-        g_file_delete (job->file, NULL, NULL);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+        g_file_delete (file, NULL, NULL);
+      return FALSE;
     }
 
-  g_task_return_pointer (task, g_memdup2 (&n, sizeof n), g_free);
+  return TRUE;
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportJob *job = task_data;
+  GError *error = NULL;
+  guint64 n = 0;
+
+  if (!lanyard_export_people_to_file (job->store, job->query, job->file,
+                                      job->progress != NULL ? import_job_progress : NULL, task,
+                                      &n, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_memdup2 (&n, sizeof n), g_free);
 }
 
 void

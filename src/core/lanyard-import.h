@@ -291,10 +291,19 @@ gboolean              lanyard_export_people             (LanyardStore           
                                                          GError                    **error);
 
 /*
- * lanyard_export_people() into @file on a worker thread, progress on the
- * caller's main context. The file is replaced only when the export is
- * complete: a cancelled or failed export leaves what was there before.
+ * lanyard_export_people() into @file, which is replaced only when the
+ * export is complete: a cancelled or failed export leaves what was there
+ * before, or no file when there was none. Blocks.
  */
+gboolean              lanyard_export_people_to_file        (LanyardStore              *store,
+                                                            const LanyardPeopleQuery  *query,
+                                                            GFile                     *file,
+                                                            LanyardImportProgressFunc  progress,
+                                                            gpointer                   progress_data,
+                                                            guint64                   *out_n_people,
+                                                            GCancellable              *cancellable,
+                                                            GError                   **error);
+/* The same on a worker thread, progress on the caller's main context. */
 void                  lanyard_export_people_to_file_async  (LanyardStore              *store,
                                                             const LanyardPeopleQuery  *query,
                                                             GFile                     *file,

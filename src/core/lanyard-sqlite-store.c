@@ -3066,24 +3066,30 @@ insert_person (LanyardSqliteStore  *self,
   sqlite3_bind_int64 (stmt, 31, lanyard_person_get_updated_at (person) ? lanyard_person_get_updated_at (person) : now);
   sqlite3_bind_int64 (stmt, 32, row->search_rank);
   rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
+  /* The message is read before the reset, which leaves "not an error" in its place. */
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
+      g_autofree char *message = g_strdup (sqlite3_errmsg (self->writer.db));
       g_autoptr(LanyardPerson) existing = find_duplicate (&self->writer,
                                                           lanyard_person_get_facility_id (person),
                                                           lanyard_person_get_phone (person),
                                                           lanyard_person_get_email (person), 0, NULL);
+
+      sqlite3_reset (stmt);
       if (existing != NULL)
         set_duplicate_error (error, existing, lanyard_person_get_phone (person));
       else
         /* Not the person's data at fault: nothing the user could correct. */
         g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_FAILED,
-                     _("The person could not be stored: %s"), sqlite3_errmsg (self->writer.db));
+                     _("The person could not be stored: %s"), message);
       return 0;
     }
   if (step_failed (&self->writer, rc, error))
-    return 0;
+    {
+      sqlite3_reset (stmt);
+      return 0;
+    }
+  sqlite3_reset (stmt);
 
   id = sqlite3_last_insert_rowid (self->writer.db);
   lanyard_person_set_id (person, id);
