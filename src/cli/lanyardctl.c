@@ -2302,12 +2302,25 @@ build_mapping (const char * const  *headers,
           return NULL;
         }
 
-      for (guint c = 0; c < n_headers; c++)
-        if (g_utf8_collate (headers[c], g_strstrip (header)) == 0)
+      /* The header as written; else the one that is the same without case or accents. */
+      g_strstrip (header);
+      for (guint c = 0; c < n_headers && !found; c++)
+        if (g_strcmp0 (headers[c], header) == 0)
           {
             lanyard_import_mapping_set_field (mapping, c, field);
             found = TRUE;
           }
+      for (guint c = 0; c < n_headers && !found; c++)
+        {
+          g_autofree char *a = lanyard_text_fold (headers[c]);
+          g_autofree char *b = lanyard_text_fold (header);
+
+          if (g_str_equal (a, b))
+            {
+              lanyard_import_mapping_set_field (mapping, c, field);
+              found = TRUE;
+            }
+        }
 
       if (!found)
         {
@@ -2388,6 +2401,28 @@ print_import_json (LanyardImportResult *result,
   print_json (builder);
 }
 
+/* A row's problems, each after the header of its column ("Email: …"), joined with "; ". */
+static char *
+describe_row_problems (const LanyardImportRow *row,
+                       const char * const     *headers)
+{
+  guint n_headers = g_strv_length ((char **)headers);
+  GString *text = g_string_new (NULL);
+
+  for (guint p = 0; p < lanyard_import_row_get_n_problems (row); p++)
+    {
+      int column = lanyard_import_row_get_problem_column (row, p);
+
+      if (p > 0)
+        g_string_append (text, "; ");
+      if (column >= 0 && (guint)column < n_headers && *headers[column] != '\0')
+        g_string_append_printf (text, "%s: ", headers[column]);
+      g_string_append (text, lanyard_import_row_get_problem (row, p));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
 static void
 print_import_result (LanyardImportResult        *result,
                      const LanyardImportMapping *mapping,
@@ -2417,7 +2452,7 @@ print_import_result (LanyardImportResult        *result,
       if (lanyard_import_row_get_outcome (row) == LANYARD_IMPORT_OUTCOME_IMPORT)
         continue;
 
-      problems = lanyard_import_row_dup_problems (row);
+      problems = describe_row_problems (row, headers);
       outf (lanyard_import_row_get_outcome (row) == LANYARD_IMPORT_OUTCOME_SKIP
             /* Translators: %u is a row number of the file, %s why the row is skipped */
             ? _("Row %u: skipped: %s\n")
