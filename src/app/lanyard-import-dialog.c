@@ -2038,7 +2038,7 @@ import_no_saved_mappings_action (GtkWidget  *widget,
                                  const char *action_name,
                                  GVariant   *param)
 {
-  /* A placeholder in the menu: never enabled. */
+  /* Only gives the "No Saved Mappings" menu row an action to show as disabled; it is never enabled. */
 }
 
 static void
