@@ -763,6 +763,8 @@ static const struct {
   { LANYARD_STORE_ERROR_PERMISSION_DENIED, "permission-denied", 403 },
   { LANYARD_STORE_ERROR_UNAVAILABLE, "unavailable", 503 },
   { LANYARD_STORE_ERROR_FAILED, "failed", 500 },
+  { LANYARD_STORE_ERROR_UNAUTHENTICATED, "unauthenticated", 401 },
+  { LANYARD_STORE_ERROR_RATE_LIMITED, "rate-limited", 429 },
 };
 
 static void

@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * @LANYARD_STORE_ERROR_PERMISSION_DENIED: the caller may not do this
  * @LANYARD_STORE_ERROR_UNAVAILABLE: the database or server cannot be reached or read
  * @LANYARD_STORE_ERROR_FAILED: anything else; the message says what
+ * @LANYARD_STORE_ERROR_UNAUTHENTICATED: the caller is not signed in (no
+ *   token, or one that expired, was revoked or belongs to an account that
+ *   is no longer active): sign in again
+ * @LANYARD_STORE_ERROR_RATE_LIMITED: too many attempts in too short a
+ *   time: try again later
  *
  * Every store implementation reports failures in this domain so that a
  * caller can act on the code (offer "open existing", "reload", "retry")
@@ -29,6 +34,8 @@ typedef enum {
   LANYARD_STORE_ERROR_PERMISSION_DENIED,
   LANYARD_STORE_ERROR_UNAVAILABLE,
   LANYARD_STORE_ERROR_FAILED,
+  LANYARD_STORE_ERROR_UNAUTHENTICATED,
+  LANYARD_STORE_ERROR_RATE_LIMITED,
 } LanyardStoreError;
 
 GQuark lanyard_store_error_quark (void);

@@ -1646,6 +1646,12 @@ lanyard_json_error_http_status (const GError *error)
     case LANYARD_STORE_ERROR_UNAVAILABLE:
       return 503;
 
+    case LANYARD_STORE_ERROR_UNAUTHENTICATED:
+      return 401;
+
+    case LANYARD_STORE_ERROR_RATE_LIMITED:
+      return 429;
+
     case LANYARD_STORE_ERROR_FAILED:
     default:
       return 500;

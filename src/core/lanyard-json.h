@@ -170,7 +170,8 @@ gboolean    lanyard_json_to_audit_query     (JsonNode                    *node,
 /*
  * The stable code of @error, as the API spells it: the nick of its
  * LanyardStoreError code ("not-found", "duplicate", "invalid", "conflict",
- * "permission-denied", "unavailable", "failed"). Errors of other domains
+ * "permission-denied", "unavailable", "failed", "unauthenticated",
+ * "rate-limited"). Errors of other domains
  * get the closest one: G_IO_ERROR_NOT_FOUND "not-found", _EXISTS
  * "duplicate", _PERMISSION_DENIED "permission-denied", _INVALID_ARGUMENT,
  * _INVALID_DATA, _MESSAGE_TOO_LARGE and JSON parser errors "invalid",
@@ -195,7 +196,8 @@ GError     *lanyard_json_to_error           (JsonNode                    *node);
  * The HTTP status a server answers @error with:
  *
  *   not-found 404, duplicate 409, invalid 422, conflict 409,
- *   permission-denied 403, unavailable 503, failed 500.
+ *   permission-denied 403, unavailable 503, failed 500,
+ *   unauthenticated 401, rate-limited 429.
  *
  * A stale write (CONFLICT) gets 409, not 412: 412 Precondition Failed
  * answers a conditional request — an If-Match header that no longer

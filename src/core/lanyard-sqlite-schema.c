@@ -281,8 +281,51 @@ static const char schema_v1[] =
   "  SELECT RAISE (ABORT, 'the access log is append-only');"
   "END;";
 
+/*
+ * Version 2: what a Lanyard server keeps beside the store — one-time
+ * sign-in codes, bearer tokens and the outgoing mail queue. Codes and
+ * tokens are stored only as hashes.
+ */
+static const char schema_v2[] =
+  "CREATE TABLE sign_in_code ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  staff_id    INTEGER NOT NULL REFERENCES staff_account (id) ON DELETE CASCADE,"
+  "  code_hash   TEXT NOT NULL,"
+  "  salt        TEXT NOT NULL,"
+  "  created_at  INTEGER NOT NULL,"
+  "  expires_at  INTEGER NOT NULL,"
+  "  attempts    INTEGER NOT NULL DEFAULT 0,"
+  "  spent       INTEGER NOT NULL DEFAULT 0,"
+  "  client      TEXT"
+  ");"
+  "CREATE INDEX sign_in_code_by_staff ON sign_in_code (staff_id, id);"
+  "CREATE INDEX sign_in_code_by_client ON sign_in_code (client, created_at);"
+  "CREATE TABLE auth_token ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  staff_id     INTEGER NOT NULL REFERENCES staff_account (id) ON DELETE CASCADE,"
+  "  token_hash   TEXT NOT NULL UNIQUE,"
+  "  created_at   INTEGER NOT NULL,"
+  "  expires_at   INTEGER NOT NULL,"
+  "  last_used_at INTEGER NOT NULL DEFAULT 0,"
+  "  revoked_at   INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX auth_token_by_staff ON auth_token (staff_id);"
+  "CREATE TABLE mail_queue ("
+  "  id              INTEGER PRIMARY KEY,"
+  "  created_at      INTEGER NOT NULL,"
+  "  recipient       TEXT NOT NULL,"
+  "  subject         TEXT NOT NULL,"
+  "  body            TEXT NOT NULL,"
+  "  attempts        INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL,"
+  "  last_error      TEXT,"
+  "  sent_at         INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX mail_queue_due ON mail_queue (next_attempt_at) WHERE sent_at = 0;";
+
 static const LanyardMigration migrations[] = {
   { 1, schema_v1 },
+  { 2, schema_v2 },
 };
 
 int

@@ -596,6 +596,9 @@ diff_objects (GObject *before,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* lanyard_sqlite_store_set_thread_actor() */
+static GPrivate thread_actor = G_PRIVATE_INIT (g_free);
+
 static gboolean
 audit (LanyardSqliteStore  *self,
        const char          *action,
@@ -616,7 +619,7 @@ audit (LanyardSqliteStore  *self,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
-  bind_text (stmt, 2, self->actor);
+  bind_text (stmt, 2, g_private_get (&thread_actor) ? g_private_get (&thread_actor) : self->actor);
   bind_text (stmt, 3, action);
   sqlite3_bind_int64 (stmt, 4, facility_id);
   bind_text (stmt, 5, target_kind);
@@ -5164,6 +5167,12 @@ lanyard_sqlite_store_get_migration_backup (LanyardSqliteStore *self)
   g_return_val_if_fail (LANYARD_IS_SQLITE_STORE (self), NULL);
 
   return self->migration_backup;
+}
+
+void
+lanyard_sqlite_store_set_thread_actor (const char *actor)
+{
+  g_private_replace (&thread_actor, actor != NULL && *actor != '\0' ? g_strdup (actor) : NULL);
 }
 
 /* A copy: another thread may change the actor meanwhile. */

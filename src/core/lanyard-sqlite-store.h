@@ -23,6 +23,13 @@ const char         *lanyard_sqlite_store_get_path           (LanyardSqliteStore 
 char               *lanyard_sqlite_store_dup_actor          (LanyardSqliteStore  *self);
 void                lanyard_sqlite_store_set_actor          (LanyardSqliteStore  *self,
                                                              const char          *actor);
+/*
+ * Who the calls the current thread makes are attributed to, over the
+ * store's actor, until it is set back to NULL: a server handling each
+ * request on a worker thread sets it to the signed-in staff member for
+ * the request. Holds for every SQLite store used on this thread.
+ */
+void                lanyard_sqlite_store_set_thread_actor   (const char          *actor);
 
 /* Region phone numbers without a country code are read in ("DE"); kept in the database. */
 char               *lanyard_sqlite_store_dup_phone_region   (LanyardSqliteStore  *self);
