@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "lanyard-server.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  return 1;
+}
