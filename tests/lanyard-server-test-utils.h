@@ -20,6 +20,8 @@ LanyardTestServer  *lanyard_test_server_start      (const char        *dir);
 const char         *lanyard_test_server_get_url    (LanyardTestServer *self);
 LanyardSqliteStore *lanyard_test_server_get_store  (LanyardTestServer *self);
 LanyardAuth        *lanyard_test_server_get_auth   (LanyardTestServer *self);
+/* The server itself; it runs on the harness's thread, so only thread-safe calls from the test's. */
+LanyardServer      *lanyard_test_server_get_server (LanyardTestServer *self);
 /* A bearer token for @email (an existing active account), through a code as a client would get one. */
 char               *lanyard_test_server_sign_in    (LanyardTestServer *self,
                                                     const char        *email);

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "lanyard-remote-store.h"
+#include "lanyard-server-test-utils.h"
 #include "lanyard-sqlite-store-private.h"
 #include "lanyard-test-utils.h"
 
@@ -37,10 +39,78 @@ sqlite_small_budget_factory (const char *dir)
   return LANYARD_STORE (store);
 }
 
+#define TEST_SERVER_KEY "lanyard-test-server"
+
+/*
+ * The store on an in-process lanyardd over @dir, signed in as its
+ * administrator. The server lives as long as the store: it stops when the
+ * store is freed.
+ */
+static LanyardStore *
+remote_factory (const char *dir)
+{
+  LanyardTestServer *server = lanyard_test_server_start (dir);
+  g_autofree char *token = lanyard_test_server_sign_in (server, LANYARD_TEST_ADMIN_EMAIL);
+  g_autoptr(GError) error = NULL;
+  LanyardRemoteStore *store;
+
+  store = lanyard_remote_store_connect (lanyard_test_server_get_url (server), token, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_object_set_data_full (G_OBJECT (store), TEST_SERVER_KEY, server, (GDestroyNotify)lanyard_test_server_stop);
+
+  /* As lanyard_test_store_new() does for the SQLite stores: the tests type German numbers. */
+  g_assert_true (lanyard_store_set_phone_region (LANYARD_STORE (store), "DE", NULL, &error));
+  g_assert_no_error (error);
+
+  return LANYARD_STORE (store);
+}
+
+/*
+ * Every test runs against every implementation. The small scan budget is
+ * a knob of the SQLite store only (a server's store is not the client's to
+ * tune), so that variant has no remote twin: the remote store passes on
+ * whatever pages the server's store makes.
+ *
+ * Known server bug (lanyardd, not the remote store) that makes a remote
+ * test fail until src/server/lanyard-server.c is fixed:
+ *  - grants: GET /people/{id}/decision (route_decide) answers 404 for an
+ *    unknown person, because the route looks the person up for its
+ *    permission check; the store answers a decision with reason
+ *    unknown-person (judged at the door's facility).
+ */
 static const StoreImpl impls[] = {
   { "sqlite", sqlite_factory },
   { "sqlite-small-budget", sqlite_small_budget_factory },
+  { "remote", remote_factory },
 };
+
+/* The SQLite file behind @store: itself, or the one its test server serves. */
+static LanyardSqliteStore *
+backing_sqlite_store (LanyardStore *store)
+{
+  LanyardTestServer *server;
+
+  if (LANYARD_IS_SQLITE_STORE (store))
+    return LANYARD_SQLITE_STORE (store);
+
+  server = g_object_get_data (G_OBJECT (store), TEST_SERVER_KEY);
+  g_assert_nonnull (server);
+  return lanyard_test_server_get_store (server);
+}
+
+/* The derived data (counts, search index, ranks) must agree with the records. */
+static void
+assert_store_consistent (LanyardStore *store)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lanyard_sqlite_store_check (backing_sqlite_store (store), problems, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
+  g_assert_cmpuint (problems->len, ==, 0);
+}
 
 typedef struct {
   char         *dir;
@@ -63,18 +133,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  /* Whatever a test did, the derived data (counts, search index, ranks) must still agree. */
-  if (LANYARD_IS_SQLITE_STORE (f->store))
-    {
-      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_true (lanyard_sqlite_store_check (LANYARD_SQLITE_STORE (f->store), problems, NULL, &error));
-      g_assert_no_error (error);
-      for (guint i = 0; i < problems->len; i++)
-        g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
-      g_assert_cmpuint (problems->len, ==, 0);
-    }
+  /* Whatever a test did, the derived data must still agree (for remote: on the server). */
+  assert_store_consistent (f->store);
 
   g_clear_object (&f->store);
   lanyard_test_dir_free (f->dir);
@@ -1130,16 +1190,7 @@ test_people_name_order (Fixture       *f,
     g_assert_cmpint (g_array_index (after, gint64, 0), ==, lanyard_person_get_id (p));
   }
 
-  if (LANYARD_IS_SQLITE_STORE (f->store))
-    {
-      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-
-      g_assert_true (lanyard_sqlite_store_check (LANYARD_SQLITE_STORE (f->store), problems, NULL, &error));
-      g_assert_no_error (error);
-      for (guint i = 0; i < problems->len; i++)
-        g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
-      g_assert_cmpuint (problems->len, ==, 0);
-    }
+  assert_store_consistent (f->store);
 }
 
 static void
@@ -1150,7 +1201,6 @@ test_people_batch_renumber (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(LanyardPeopleQuery) q = lanyard_people_query_new (f->facility_id);
   g_autoptr(GArray) ids = NULL;
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *previous = NULL;
 
   /*
@@ -1203,13 +1253,7 @@ test_people_batch_renumber (Fixture       *f,
       previous = g_steal_pointer (&key);
     }
 
-  if (LANYARD_IS_SQLITE_STORE (f->store))
-    {
-      g_assert_true (lanyard_sqlite_store_check (LANYARD_SQLITE_STORE (f->store), problems, NULL, &error));
-      for (guint i = 0; i < problems->len; i++)
-        g_test_message ("%s", (char *)g_ptr_array_index (problems, i));
-      g_assert_cmpuint (problems->len, ==, 0);
-    }
+  assert_store_consistent (f->store);
 
   /* The same phone twice in one batch is refused by row, before anything is written. */
   {

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * its own connection to the database file (WAL), beside the store's.
  * Errors are in the LANYARD_STORE_ERROR domain: UNAUTHENTICATED,
  * RATE_LIMITED, INVALID (an email that is not one), NOT_FOUND, DUPLICATE.
+ * Tests move its clock with lanyard-auth-private.h.
  */
 #define LANYARD_TYPE_AUTH (lanyard_auth_get_type ())
 
@@ -92,7 +93,14 @@ char         *lanyard_auth_exchange_code      (LanyardAuth       *self,
                                                LanyardStaff     **out_staff,
                                                GError           **error);
 
-/* The account @token belongs to; UNAUTHENTICATED when it is unknown, expired, revoked or the account inactive. */
+/*
+ * The account @token belongs to; UNAUTHENTICATED when it is unknown,
+ * expired, revoked or the account inactive, each with its own message.
+ * Cheap enough for every request (about a microsecond): a good answer is
+ * cached for a few seconds, dropped at once by revoke_token() and
+ * set_active() on this object; a change made by another process (the
+ * CLI) is seen when the entry ages out.
+ */
 LanyardStaff *lanyard_auth_check_token        (LanyardAuth       *self,
                                                const char        *token,
                                                gint64            *out_expires_at,

@@ -46,7 +46,12 @@ gboolean          lanyard_mail_queue_add     (LanyardMailQueue          *self,
 void              lanyard_mail_queue_start   (LanyardMailQueue          *self);
 void              lanyard_mail_queue_stop    (LanyardMailQueue          *self);
 
-/* Tries every due message once, now, on this thread; the number sent. For tests and the sender thread. */
+/*
+ * Tries every due message once, now, on this thread; the number sent. A
+ * failed send is not an error here: it is noted in the message's row
+ * (attempts, last_error, next_attempt_at). @error is set only when the
+ * queue cannot be read. For tests and the sender thread.
+ */
 guint             lanyard_mail_queue_flush   (LanyardMailQueue          *self,
                                               GError                   **error);
 
