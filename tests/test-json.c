@@ -279,6 +279,98 @@ test_object_round_trip (gconstpointer data)
   }
 }
 
+/* The direct text writer gives the document the node functions give. */
+static void
+assert_text_matches (const char *text,
+                     JsonNode   *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) parsed = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (parsed);
+  if (!json_node_equal (parsed, expected))
+    {
+      g_autofree char *want = json_to_string (expected, FALSE);
+
+      g_test_message ("written: %s", text);
+      g_test_message ("wanted:  %s", want);
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_object_text (gconstpointer data)
+{
+  GType type = (GType)GPOINTER_TO_SIZE (data);
+  g_autoptr(GObject) plain = g_object_new (type, NULL);
+  g_autoptr(GObject) full = g_object_new (type, NULL);
+  g_autoptr(GPtrArray) both = g_ptr_array_new ();
+
+  set_every_property (full);
+  for (GObject **o = (GObject *[]) { plain, full, NULL }; *o != NULL; o++)
+    {
+      g_autoptr(GString) text = g_string_new ("");
+      g_autoptr(JsonNode) node = lanyard_json_from_object (*o);
+
+      lanyard_json_append_object (text, *o);
+      assert_text_matches (text->str, node);
+      g_ptr_array_add (both, *o);
+    }
+
+  {
+    g_autoptr(GString) text = g_string_new ("");
+    g_autoptr(JsonNode) node = lanyard_json_from_objects (both);
+
+    lanyard_json_append_objects (text, both);
+    assert_text_matches (text->str, node);
+  }
+}
+
+/* Every character that JSON needs escaped, and some that it does not. */
+static void
+test_text_escapes (void)
+{
+  g_autoptr(LanyardPerson) person = lanyard_person_new ();
+  g_autoptr(GString) text = g_string_new ("");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) notes = g_string_new ("\"quoted\" back\\slash / Zoë 😀 ");
+  LanyardPeoplePage page = { 0 };
+
+  for (int c = 1; c < 0x20; c++)
+    g_string_append_c (notes, (char)c);
+  g_string_append_c (notes, 0x7f);
+  lanyard_person_set_notes (person, notes->str);
+  lanyard_person_set_first_name (person, "Ann\nMarie");
+
+  node = lanyard_json_from_object (G_OBJECT (person));
+  lanyard_json_append_object (text, G_OBJECT (person));
+  assert_text_matches (text->str, node);
+  g_assert_null (strchr (text->str, '\n'));
+
+  page.people = g_ptr_array_new ();
+  g_ptr_array_add (page.people, person);
+  page.next_cursor = (char *)"MTM6YWhtZWQ";
+  {
+    g_autoptr(GString) page_text = g_string_new ("");
+    g_autoptr(JsonNode) page_node = lanyard_json_from_people_page (&page);
+
+    lanyard_json_append_people_page (page_text, &page);
+    assert_text_matches (page_text->str, page_node);
+  }
+  g_ptr_array_set_size (page.people, 0);
+  page.next_cursor = NULL;
+  {
+    g_autoptr(GString) page_text = g_string_new ("");
+    g_autoptr(JsonNode) page_node = lanyard_json_from_people_page (&page);
+
+    lanyard_json_append_people_page (page_text, &page);
+    g_assert_cmpstr (page_text->str, ==, "{\"people\":[],\"next-cursor\":null}");
+    assert_text_matches (page_text->str, page_node);
+  }
+  g_ptr_array_unref (page.people);
+}
+
 /*
  * Members are named like the properties, in installation order — the
  * rule lanyardctl --json follows — with the id lists last.
@@ -1156,7 +1248,13 @@ main (int   argc,
 
       g_test_add_data_func (round_trip, GSIZE_TO_POINTER (model_types[i].type), test_object_round_trip);
       g_test_add_data_func (members, GSIZE_TO_POINTER (model_types[i].type), test_object_members);
+      {
+        g_autofree char *text = g_strdup_printf ("/core/json/object/%s/text", model_types[i].name);
+
+        g_test_add_data_func (text, GSIZE_TO_POINTER (model_types[i].type), test_object_text);
+      }
     }
+  g_test_add_func ("/core/json/text/escapes", test_text_escapes);
   g_test_add_func ("/core/json/object/defaults", test_object_defaults);
   g_test_add_func ("/core/json/object/unknown-members", test_object_unknown_members);
   g_test_add_func ("/core/json/object/timestamps", test_object_timestamps);

@@ -74,6 +74,19 @@ G_BEGIN_DECLS
 JsonNode   *lanyard_json_from_object        (GObject                     *object);
 
 /*
+ * The same as lanyard_json_from_object(), lanyard_json_from_objects() and
+ * lanyard_json_from_people_page() written as compact JSON text, appended
+ * to @out, without a JsonNode tree in between: for a server, where the
+ * tree cost more than the query. The text reads back to the same nodes.
+ */
+void        lanyard_json_append_object      (GString                     *out,
+                                             GObject                     *object);
+void        lanyard_json_append_objects     (GString                     *out,
+                                             GPtrArray                   *objects);
+void        lanyard_json_append_people_page (GString                     *out,
+                                             const LanyardPeoplePage     *page);
+
+/*
  * A new object of @type (a GObject type such as LANYARD_TYPE_PERSON) with
  * the properties @node gives; NULL with LANYARD_STORE_ERROR_INVALID when
  * @node is not a valid one. Members for properties that cannot be written

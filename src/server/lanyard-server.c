@@ -129,6 +129,41 @@ request_answer (Request  *req,
   req->answer = answer;
 }
 
+/* An answer already written as JSON text (lanyard_json_append_*): the hot routes skip the node tree. */
+static void
+request_answer_text (Request *req,
+                     guint    status,
+                     GString *text)
+{
+  g_clear_pointer (&req->answer, json_node_unref);
+  g_free (req->response);
+  req->status = status;
+  req->response_len = text->len;
+  req->response = g_string_free (text, FALSE);
+}
+
+static void
+request_answer_object (Request  *req,
+                       guint     status,
+                       gpointer  object)
+{
+  GString *text = g_string_sized_new (1024);
+
+  lanyard_json_append_object (text, G_OBJECT (object));
+  request_answer_text (req, status, text);
+}
+
+static void
+request_answer_objects (Request   *req,
+                        guint      status,
+                        GPtrArray *objects)
+{
+  GString *text = g_string_sized_new (64 + 512 * objects->len);
+
+  lanyard_json_append_objects (text, objects);
+  request_answer_text (req, status, text);
+}
+
 /* An error answer; @status 0 takes the one lanyard-json gives the error. */
 static void
 request_fail_with_status (Request      *req,
@@ -766,7 +801,7 @@ route_list_facilities (Request *req)
         g_ptr_array_add (visible, g_object_ref (facility));
     }
 
-  request_answer (req, SOUP_STATUS_OK, lanyard_json_from_objects (visible));
+  request_answer_objects (req, SOUP_STATUS_OK, visible);
 }
 
 /* The body as a record of @type; answers the request and returns NULL when it is none. */
@@ -802,7 +837,7 @@ route_create_facility (Request *req)
   if (!(saved = lanyard_store_save_facility (request_store (req), facility, req->cancellable, &error)))
     request_fail (req, error);
   else
-    request_answer (req, SOUP_STATUS_CREATED, lanyard_json_from_object (G_OBJECT (saved)));
+    request_answer_object (req, SOUP_STATUS_CREATED, saved);
 }
 
 static void
@@ -823,7 +858,7 @@ route_update_facility (Request *req)
   lanyard_facility_set_version (facility, version);
 
   if ((saved = lanyard_store_save_facility (request_store (req), facility, req->cancellable, &error)))
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_object (G_OBJECT (saved)));
+    request_answer_object (req, SOUP_STATUS_OK, saved);
   else if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_CONFLICT))
     {
       g_autoptr(GPtrArray) all = lanyard_store_list_facilities (request_store (req), NULL, NULL);
@@ -847,7 +882,7 @@ request_answer_list (Request  *req,
   if (records == NULL)
     request_fail (req, error);
   else
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_objects (records));
+    request_answer_objects (req, SOUP_STATUS_OK, records);
 }
 
 static void
@@ -1051,7 +1086,12 @@ route_query_people (Request *req)
       return;
     }
 
-  request_answer (req, SOUP_STATUS_OK, lanyard_json_from_people_page (page));
+  {
+    GString *answer = g_string_sized_new (512 + 1024 * (page->people ? page->people->len : 0));
+
+    lanyard_json_append_people_page (answer, page);
+    request_answer_text (req, SOUP_STATUS_OK, answer);
+  }
 }
 
 static void
@@ -1107,7 +1147,7 @@ route_find_duplicate (Request *req)
                                          email && *email ? email : NULL,
                                          except_id, req->cancellable, &error);
   if (person != NULL)
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_object (G_OBJECT (person)));
+    request_answer_object (req, SOUP_STATUS_OK, person);
   else if (error != NULL)
     request_fail (req, error);
   else
@@ -1134,7 +1174,7 @@ route_create_person (Request *req)
   if (!(saved = lanyard_store_save_person (request_store (req), person, req->cancellable, &error)))
     request_fail (req, error);
   else
-    request_answer (req, SOUP_STATUS_CREATED, lanyard_json_from_object (G_OBJECT (saved)));
+    request_answer_object (req, SOUP_STATUS_CREATED, saved);
 }
 
 static void
@@ -1272,7 +1312,7 @@ route_get_person (Request *req)
   if (!(person = lanyard_store_get_person (request_store (req), req->id, req->cancellable, &error)))
     request_fail (req, error);
   else
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_object (G_OBJECT (person)));
+    request_answer_object (req, SOUP_STATUS_OK, person);
 }
 
 static void
@@ -1303,7 +1343,7 @@ route_update_person (Request *req)
   lanyard_person_set_facility_id (person, req->facility_id);
 
   if ((saved = lanyard_store_save_person (request_store (req), person, req->cancellable, &error)))
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_object (G_OBJECT (saved)));
+    request_answer_object (req, SOUP_STATUS_OK, saved);
   else if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_CONFLICT))
     request_fail_person_conflict (req, error);
   else
@@ -1427,7 +1467,7 @@ route_list_grants (Request *req)
   if (!(grants = lanyard_store_list_grants (request_store (req), req->id, req->cancellable, &error)))
     request_fail (req, error);
   else
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_objects (grants));
+    request_answer_objects (req, SOUP_STATUS_OK, grants);
 }
 
 static void
@@ -1467,7 +1507,7 @@ route_set_grants (Request *req)
 
   if ((saved = lanyard_store_set_grants (request_store (req), req->id, version, grants,
                                          req->cancellable, &error)))
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_object (G_OBJECT (saved)));
+    request_answer_object (req, SOUP_STATUS_OK, saved);
   else if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_CONFLICT))
     request_fail_person_conflict (req, error);
   else
@@ -1566,7 +1606,7 @@ route_list_audit (Request *req)
   if (!(events = lanyard_store_list_audit (request_store (req), &query, req->cancellable, &error)))
     request_fail (req, error);
   else
-    request_answer (req, SOUP_STATUS_OK, lanyard_json_from_objects (events));
+    request_answer_objects (req, SOUP_STATUS_OK, events);
 }
 
 static JsonNode *
@@ -1835,7 +1875,10 @@ request_thread (GTask        *task,
 
 answer:
   if (req->answer != NULL)
-    req->response = node_to_data (req->answer, &req->response_len);
+    {
+      g_free (req->response);
+      req->response = node_to_data (req->answer, &req->response_len);
+    }
   g_clear_pointer (&req->answer, json_node_unref);
 
   g_task_return_boolean (task, TRUE);
