@@ -234,6 +234,7 @@ def exercise(c, mailbox):
     _, tok = c.request("POST", "/auth/token", body={"email": "admin@example.org", "code": code}, expect=201)
     c.token = tok["token"]
     c.request("POST", "/auth/token", body={"email": "admin@example.org", "code": code}, expect=401)
+    c.request("POST", "/auth/token", raw=b"{\"email\": \"" + b"x" * (17 * 1024) + b"\"}", expect=413)
     c.request("GET", "/auth/session", expect=200)
 
     # Facilities.
@@ -291,6 +292,7 @@ def exercise(c, mailbox):
     c.request("POST", f"/facilities/{fid}/people", body={"first-name": "A", "last-name": "B",
                                                          "email": "a@b.example", "access-enabled": "yes"}, expect=422)
     c.request("POST", f"/facilities/{fid}/people", raw=b"[", expect=400)
+    c.request("POST", f"/facilities/{fid}/people", raw=b"[" * 200000, expect=400)
     c.request("POST", f"/facilities/{fid}/people", raw=b"{\"notes\": \"" + b"x" * (17 * 1024 * 1024) + b"\"}",
               expect=413)
     pid = person["id"]

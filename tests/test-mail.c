@@ -379,6 +379,83 @@ test_deliver (Fixture       *fixture,
   /* Sent once: nothing is due any more, and the row is kept, marked sent. */
   g_assert_cmpuint (flush (fixture), ==, 0);
   g_assert_cmpint (query_int64 (fixture, "SELECT count(*) FROM mail_queue WHERE sent_at > 0 AND attempts = 1"), ==, 1);
+
+  /* Its text is not kept once sent; who got what when is. */
+  g_assert_cmpint (query_int64 (fixture, "SELECT count(*) FROM mail_queue WHERE body = ''"), ==, 1);
+  g_assert_cmpint (query_int64 (fixture, "SELECT count(*) FROM mail_queue WHERE recipient = 'anna@example.org'"
+                                         " AND subject != '' AND created_at > 0"), ==, 1);
+}
+
+/* A sign-in code's mail dies with the code: never sent late, its text cleared. */
+static void
+test_expired (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *last_error = NULL;
+  gint64 now = g_get_real_time ();
+
+  if (skip_without_aiosmtpd ())
+    return;
+
+  /* The relay is down when the code is asked for. */
+  g_assert_true (lanyard_mail_queue_add_full (fixture->queue, "gina@example.org", "Your Lanyard sign-in code",
+                                              "Your Lanyard sign-in code is 11223344.\n",
+                                              now + 10 * G_TIME_SPAN_MINUTE, &error));
+  g_assert_no_error (error);
+  add_mail (fixture, "hans@example.org", "Invitation", "Welcome\n");
+  g_assert_cmpuint (flush (fixture), ==, 0);
+  g_assert_cmpuint (lanyard_mail_queue_count_pending (fixture->queue), ==, 2);
+
+  /* It comes back after the code expired: only the mail without an expiry goes out. */
+  sink_start (fixture);
+  lanyard_mail_queue_set_clock_offset (fixture->queue, 11 * G_TIME_SPAN_MINUTE);
+  g_assert_cmpuint (lanyard_mail_queue_count_pending (fixture->queue), ==, 1);
+  g_assert_cmpuint (flush (fixture), ==, 1);
+  messages = wait_for_received (fixture, 1);
+  g_usleep (200 * 1000);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = received (fixture);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpstr (header (g_ptr_array_index (messages, 0), "Subject"), ==, "Invitation");
+
+  g_assert_cmpint (query_int64 (fixture, "SELECT sent_at FROM mail_queue WHERE recipient = 'gina@example.org'"), ==, 0);
+  g_assert_cmpint (query_int64 (fixture, "SELECT length(body) FROM mail_queue WHERE recipient = 'gina@example.org'"), ==, 0);
+  last_error = query_text (fixture, "SELECT last_error FROM mail_queue WHERE recipient = 'gina@example.org'");
+  g_assert_cmpstr (last_error, ==, "expired before it could be sent");
+  g_assert_cmpuint (lanyard_mail_queue_count_pending (fixture->queue), ==, 0);
+
+  /* Never later either. */
+  lanyard_mail_queue_set_clock_offset (fixture->queue, 2 * G_TIME_SPAN_HOUR);
+  g_assert_cmpuint (flush (fixture), ==, 0);
+}
+
+/* lanyard_mail_queue_stop() does not wait for a whole backlog to be sent. */
+static void
+test_stop_prompt (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  const guint n = 300;
+
+  if (skip_without_aiosmtpd ())
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *to = g_strdup_printf ("person%u@example.org", i);
+      add_mail (fixture, to, "Backlog", "Text\n");
+    }
+
+  sink_start (fixture);
+  lanyard_mail_queue_start (fixture->queue);
+  messages = wait_for_received (fixture, 1);
+  g_assert_cmpuint (messages->len, >=, 1);
+  lanyard_mail_queue_stop (fixture->queue);
+
+  g_test_message ("%u of %u left unsent at the stop", lanyard_mail_queue_count_pending (fixture->queue), n);
+  g_assert_cmpuint (lanyard_mail_queue_count_pending (fixture->queue), >, 0);
 }
 
 static void
@@ -603,6 +680,8 @@ main (int   argc,
   ADD ("/server/mail/relay-down", test_relay_down);
   ADD ("/server/mail/backoff-cap", test_backoff_cap);
   ADD ("/server/mail/sender-thread", test_sender_thread);
+  ADD ("/server/mail/expired", test_expired);
+  ADD ("/server/mail/stop-prompt", test_stop_prompt);
 
 #undef ADD
 

@@ -4,13 +4,16 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
 #include "lanyard-json.h"
+#include "lanyard-remote-store.h"
 #include "lanyard-server-private.h"
 #include "lanyard-server-test-utils.h"
 
@@ -215,10 +218,11 @@ person_body (LanyardPerson *person,
   return json_to_string (node, FALSE);
 }
 
-/* A staff account with the Viewer role in @facility_id only. */
+/* A staff account with @role in @facility_id only. */
 static char *
-add_viewer (Fixture    *f,
+add_member (Fixture    *f,
             const char *email,
+            const char *role,
             gint64      facility_id)
 {
   g_autoptr(GError) error = NULL;
@@ -232,13 +236,22 @@ add_viewer (Fixture    *f,
   g_assert_cmpint (sqlite3_open (lanyard_sqlite_store_get_path (lanyard_test_server_get_store (f->server)), &db),
                    ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
-  sql = g_strdup_printf ("UPDATE staff_pass SET role_id = (SELECT id FROM role WHERE name = 'Viewer'),"
+  sql = g_strdup_printf ("UPDATE staff_pass SET role_id = (SELECT id FROM role WHERE name = '%s'),"
                          " facility_id = %" G_GINT64_FORMAT " WHERE staff_id = %" G_GINT64_FORMAT,
-                         facility_id, staff->id);
+                         role, facility_id, staff->id);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   return lanyard_test_server_sign_in (f->server, email);
+}
+
+/* A staff account with the Viewer role in @facility_id only. */
+static char *
+add_viewer (Fixture    *f,
+            const char *email,
+            gint64      facility_id)
+{
+  return add_member (f, email, "Viewer", facility_id);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -929,6 +942,379 @@ test_too_large (Fixture       *f,
   assert_error (&answer, 413, "invalid");
 }
 
+/* Peak resident memory of this process (the server runs in it), in KiB, since the last reset_peak_memory(). */
+static gsize
+peak_memory_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+/* Sets VmHWM back to the resident size now (Linux 4.0+); FALSE when this kernel does not let us. */
+static gboolean
+reset_peak_memory (void)
+{
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+  gboolean done;
+
+  if (file == NULL)
+    return FALSE;
+  done = fputs ("5", file) >= 0;
+  return fclose (file) == 0 && done;
+}
+
+/*
+ * POSTs @total bytes of "[0,0,0,…" to @path with Transfer-Encoding:
+ * chunked over a raw connection (a client that never says how large its
+ * body is), then reads the answer. Returns its status; *@out_body is the
+ * answer's body.
+ */
+static guint
+send_chunked (Fixture     *f,
+              const char  *path,
+              const char  *token,
+              gsize        total,
+              char       **out_body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *status_line = NULL;
+  g_autofree char *chunk = NULL;
+  GOutputStream *out;
+  const gsize chunk_size = 64 * 1024;
+  gsize sent = 0, content_length = 0;
+  guint status = 0;
+
+  connection = g_socket_client_connect_to_uri (client, f->url, 80, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  head = g_strdup_printf ("POST /api/v1%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                          "Transfer-Encoding: chunked\r\n%s%s%s\r\n",
+                          path, token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "");
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  chunk = g_malloc (chunk_size);
+  for (gsize i = 0; i < chunk_size; i += 2)
+    {
+      chunk[i] = '0';
+      chunk[i + 1] = ',';
+    }
+  chunk[0] = '[';
+
+  /* The server may stop reading and close once it has answered: a failed write ends the body. */
+  while (sent < total)
+    {
+      char size_line[32];
+
+      g_snprintf (size_line, sizeof size_line, "%" G_GSIZE_MODIFIER "x\r\n", chunk_size);
+      if (!g_output_stream_write_all (out, size_line, strlen (size_line), NULL, NULL, NULL) ||
+          !g_output_stream_write_all (out, chunk, chunk_size, NULL, NULL, NULL) ||
+          !g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, NULL))
+        break;
+      chunk[0] = '0';
+      sent += chunk_size;
+    }
+  g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, NULL);
+
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  status_line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (status_line);
+  g_assert_true (g_str_has_prefix (status_line, "HTTP/1.1 "));
+  status = (guint) g_ascii_strtoull (status_line + strlen ("HTTP/1.1 "), NULL, 10);
+
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (*line == '\0')
+        break;
+      if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
+        content_length = (gsize) g_ascii_strtoull (line + 15, NULL, 10);
+    }
+
+  *out_body = g_malloc0 (content_length + 1);
+  g_input_stream_read_all (G_INPUT_STREAM (in), *out_body, content_length, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return status;
+}
+
+static const char *
+error_message_of (const char *json,
+                  const char *code)
+{
+  static char message[512];
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  object = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "error");
+  g_assert_cmpstr (json_object_get_string_member (object, "code"), ==, code);
+  g_strlcpy (message, json_object_get_string_member (object, "message"), sizeof message);
+  return message;
+}
+
+/* A chunked body is counted as it arrives and refused once past the limit, without being held. */
+static void
+test_too_large_chunked (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = path_printf ("/facilities/%" G_GINT64_FORMAT "/people/batch", f->facility_id);
+  g_autofree char *body = NULL;
+  g_autofree char *unsigned_body = NULL;
+  g_auto(Answer) after = { 0 };
+  gboolean measured = reset_peak_memory ();
+  gsize before_kib = peak_memory_kib ();
+  guint status;
+
+  status = send_chunked (f, path, f->token, 200 * 1024 * 1024, &body);
+  g_assert_cmpuint (status, ==, 413);
+  g_assert_nonnull (strstr (error_message_of (body, "invalid"), "16 MiB"));
+  /* At most the 16 MiB of the limit are held, not the 200 MiB sent. */
+  if (measured)
+    {
+      g_test_message ("peak memory grew by %" G_GSIZE_FORMAT " KiB", peak_memory_kib () - before_kib);
+      g_assert_cmpuint (peak_memory_kib () - before_kib, <, 50 * 1024);
+    }
+
+  /* A signed route's body is not read at all without a token. */
+  status = send_chunked (f, path, NULL, 100 * 1024 * 1024, &unsigned_body);
+  g_assert_cmpuint (status, ==, 401);
+  error_message_of (unsigned_body, "unauthenticated");
+
+  if (measured)
+    {
+      g_test_message ("peak memory grew by %" G_GSIZE_FORMAT " KiB", peak_memory_kib () - before_kib);
+      g_assert_cmpuint (peak_memory_kib () - before_kib, <, 50 * 1024);
+    }
+  else
+    g_test_message ("/proc/self/clear_refs is not writable: the peak memory was not checked");
+
+  /* The server goes on answering. */
+  send_admin (f, "GET", "/facilities", NULL, &after);
+  g_assert_cmpuint (after.status, ==, 200);
+}
+
+/* The sign-in routes take small bodies only. */
+static void
+test_too_large_auth (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *padding = g_strnfill (20 * 1024, ' ');
+  g_autofree char *large = g_strdup_printf ("{\"email\": \"a@example.org\"%s}", padding);
+  g_autofree char *chunked_body = NULL;
+  g_auto(Answer) answer = { 0 };
+  g_auto(Answer) token = { 0 };
+
+  send_as (f, NULL, "POST", "/auth/code", large, &answer);
+  g_assert_nonnull (strstr (assert_error (&answer, 413, "invalid"), "16 KiB"));
+  send_as (f, NULL, "POST", "/auth/token", large, &token);
+  assert_error (&token, 413, "invalid");
+
+  g_assert_cmpuint (send_chunked (f, "/auth/code", NULL, 1024 * 1024, &chunked_body), ==, 413);
+}
+
+/* json-glib parses nesting recursively: a deep document must be refused before it reaches it. */
+static void
+test_too_deep (Fixture       *f,
+               gconstpointer  data)
+{
+  const gsize levels = 200000;
+  g_autofree char *deep = g_strnfill (levels, '[');
+  g_autofree char *auth_deep = g_strnfill (10000, '[');
+  g_autofree char *in_string = NULL;
+  g_autofree char *just_deep_enough = NULL;
+  g_autofree char *one_too_deep = NULL;
+  g_auto(Answer) signed_answer = { 0 };
+  g_auto(Answer) token_answer = { 0 };
+  g_auto(Answer) string_answer = { 0 };
+  g_auto(Answer) enough_answer = { 0 };
+  g_auto(Answer) too_deep_answer = { 0 };
+  GString *text;
+
+  send_admin (f, "POST", "/facilities", deep, &signed_answer);
+  g_assert_nonnull (strstr (assert_error (&signed_answer, 400, "invalid"), "nested too deeply"));
+
+  send_as (f, NULL, "POST", "/auth/token", auth_deep, &token_answer);
+  g_assert_nonnull (strstr (assert_error (&token_answer, 400, "invalid"), "nested too deeply"));
+
+  /* Brackets inside strings are text, escaped quotes do not end the string. */
+  text = g_string_new ("{\"email\": \"\\\"");
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (text, "[{");
+  g_string_append (text, "\"}");
+  in_string = g_string_free (text, FALSE);
+  send_as (f, NULL, "POST", "/auth/code", in_string, &string_answer);
+  assert_error (&string_answer, 422, "invalid");
+
+  /* 64 levels are fine (the store then refuses the shape), 65 are not. */
+  text = g_string_new (NULL);
+  g_string_append_c (text, '{');
+  g_string_append (text, "\"email\": ");
+  for (guint i = 0; i < 63; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 63; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+  just_deep_enough = g_string_free (text, FALSE);
+  send_as (f, NULL, "POST", "/auth/code", just_deep_enough, &enough_answer);
+  assert_error (&enough_answer, 422, "invalid");
+
+  one_too_deep = g_strdup_printf ("[%s]", just_deep_enough);
+  send_as (f, NULL, "POST", "/auth/code", one_too_deep, &too_deep_answer);
+  assert_error (&too_deep_answer, 400, "invalid");
+}
+
+/* Every failed exchange reads the same, whether the email has an account or not. */
+static void
+test_auth_token_same_answer (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = lanyard_auth_issue_code (lanyard_test_server_get_auth (f->server),
+                                                   LANYARD_TEST_ADMIN_EMAIL, &error);
+  g_autofree char *wrong = g_strdup (code);
+  g_autofree char *known_body = NULL;
+  g_autofree char *known_message = NULL;
+  const char *unknown_body = "{\"email\": \"nobody@example.org\", \"code\": \"12345678\"}";
+
+  g_assert_no_error (error);
+  wrong[7] = wrong[7] == '9' ? '0' : wrong[7] + 1;
+  known_body = g_strdup_printf ("{\"email\": \"%s\", \"code\": \"%s\"}", LANYARD_TEST_ADMIN_EMAIL, wrong);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_auto(Answer) known = { 0 };
+      g_auto(Answer) unknown = { 0 };
+
+      send_as (f, NULL, "POST", "/auth/token", known_body, &known);
+      send_as (f, NULL, "POST", "/auth/token", unknown_body, &unknown);
+      g_assert_cmpstr (assert_error (&known, 401, "unauthenticated"), ==,
+                       "This code is not right, or it has expired or been used. Ask for a new code.");
+      g_assert_cmpstr (assert_error (&unknown, 401, "unauthenticated"), ==,
+                       assert_error (&known, 401, "unauthenticated"));
+    }
+
+  /* After five wrong tries both are refused as too many, the same way. */
+  {
+    g_auto(Answer) known = { 0 };
+    g_auto(Answer) unknown = { 0 };
+
+    send_as (f, NULL, "POST", "/auth/token", known_body, &known);
+    send_as (f, NULL, "POST", "/auth/token", unknown_body, &unknown);
+    known_message = g_strdup (assert_error (&known, 429, "rate-limited"));
+    g_assert_cmpstr (assert_error (&unknown, 429, "rate-limited"), ==, known_message);
+    g_assert_cmpstr (soup_message_headers_get_one (known.headers, "Retry-After"), ==,
+                     soup_message_headers_get_one (unknown.headers, "Retry-After"));
+  }
+}
+
+/* /people/delete and /people/access: an id of another facility reads like an id of nobody. */
+static void
+test_people_ids_elsewhere (Fixture       *f,
+                           gconstpointer  data)
+{
+  gint64 other_id = lanyard_test_add_facility (LANYARD_STORE (lanyard_test_server_get_store (f->server)), "Hillside");
+  g_autoptr(LanyardPerson) ole = lanyard_test_add_person (LANYARD_STORE (lanyard_test_server_get_store (f->server)),
+                                                          other_id, "Ole", "Hansen", NULL, "ole@example.org");
+  g_autoptr(LanyardPerson) anna = add_person (f, "Anna", "Müller", "anna@example.org");
+  g_autofree char *manager = add_member (f, "manager@example.org", "Manager", f->facility_id);
+  gint64 ole_id = lanyard_person_get_id (ole);
+  gint64 missing_id = ole_id + 1000;
+  const char *routes[] = { "/people/delete", "/people/access" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (routes); r++)
+    {
+      g_autofree char *elsewhere_body = g_strdup_printf ("{\"ids\": [%" G_GINT64_FORMAT "], \"enabled\": false}", ole_id);
+      g_autofree char *missing_body = g_strdup_printf ("{\"ids\": [%" G_GINT64_FORMAT "], \"enabled\": false}", missing_id);
+      g_autofree char *elsewhere_message = NULL;
+      g_autofree char *missing_message = NULL;
+      g_autofree char *expected = NULL;
+      g_auto(Answer) elsewhere = { 0 };
+      g_auto(Answer) missing = { 0 };
+
+      send_as (f, manager, "POST", routes[r], elsewhere_body, &elsewhere);
+      send_as (f, manager, "POST", routes[r], missing_body, &missing);
+
+      /* The same sentence, but for the id it names. */
+      elsewhere_message = g_strdup (assert_error (&elsewhere, 404, "not-found"));
+      missing_message = g_strdup (assert_error (&missing, 404, "not-found"));
+      expected = g_strdup_printf ("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted", ole_id);
+      g_assert_cmpstr (elsewhere_message, ==, expected);
+      g_free (expected);
+      expected = g_strdup_printf ("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted", missing_id);
+      g_assert_cmpstr (missing_message, ==, expected);
+    }
+
+  /* Nothing was changed. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LanyardPerson) still = lanyard_store_get_person (LANYARD_STORE (lanyard_test_server_get_store (f->server)),
+                                                               ole_id, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (still);
+  }
+  g_assert_nonnull (anna);
+}
+
+/* LanyardRemoteStore refuses an import the server would refuse as too large, before sending it. */
+static void
+test_remote_import_too_large (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LanyardRemoteStore) remote = lanyard_remote_store_connect (f->url, f->token, NULL, NULL, &error);
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *notes = g_strnfill (1900, 'n');
+  g_autofree char *expected = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+
+  /* 7,500 people of about 2.5 KB (notes take at most 2,000 characters): over 16 MiB. */
+  for (guint i = 0; i < 7500; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("p%u@example.org", i);
+      LanyardPerson *person = g_object_new (LANYARD_TYPE_PERSON, "facility-id", f->facility_id,
+                                            "first-name", "Many", "last-name", "People",
+                                            "email", email, "notes", notes, NULL);
+      g_ptr_array_add (people, person);
+    }
+
+  n = lanyard_store_import_people (LANYARD_STORE (remote), f->facility_id, people, NULL, "big.csv", "{}", NULL, &error);
+  g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
+  g_assert_cmpuint (n, ==, 0);
+  expected = g_strdup_printf ("An import of %u people is too large to send to the server at once; split the file", people->len);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  lanyard_store_create_people (LANYARD_STORE (remote), f->facility_id, people, NULL, NULL, &error);
+  g_assert_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A smaller one goes through. */
+  g_ptr_array_set_size (people, 100);
+  n = lanyard_store_import_people (LANYARD_STORE (remote), f->facility_id, people, NULL, "small.csv", "{}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 100);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Listening, TLS and shutdown                                              */
 /* ------------------------------------------------------------------------ */
@@ -1192,6 +1578,157 @@ test_lanyardd (void)
   lanyard_test_dir_free (g_steal_pointer (&dir));
 }
 
+/* credential:NAME settings are read from $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= hands them over. */
+static void
+test_lanyardd_credentials (void)
+{
+  const char *lanyardd = g_getenv ("LANYARDD");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GSubprocess) unset = NULL;
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GTlsDatabase) tls_database = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  guint status = 0;
+
+  if (lanyardd == NULL)
+    {
+      g_test_skip ("LANYARDD is not set");
+      return;
+    }
+
+  dir = lanyard_test_dir_new ();
+  credentials = g_build_filename (dir, "credentials", NULL);
+  g_assert_cmpint (g_mkdir (credentials, 0700), ==, 0);
+  database = g_build_filename (dir, "lanyard.db", NULL);
+  cert_path = g_build_filename (credentials, "tls-certificate", NULL);
+  key_path = g_build_filename (credentials, "tls-key", NULL);
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "ec",
+                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                              "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                              "-keyout", key_path, "-out", cert_path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (openssl, NULL, &error);
+  g_assert_no_error (error);
+
+  port = g_strdup_printf ("%u", free_port ());
+
+  /* Without CREDENTIALS_DIRECTORY a credential cannot be found: a usage error that says why. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "CREDENTIALS_DIRECTORY");
+  unset = g_subprocess_launcher_spawn (launcher, &error, lanyardd, "--database", database, "--port", port,
+                                       "--tls-cert", "credential:tls-certificate", "--tls-key", "credential:tls-key",
+                                       NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (unset, NULL, NULL, NULL, &stderr_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (unset), ==, 1);
+  g_assert_nonnull (strstr (stderr_text, "CREDENTIALS_DIRECTORY"));
+  g_clear_object (&launcher);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "CREDENTIALS_DIRECTORY", credentials, TRUE);
+  daemon = g_subprocess_launcher_spawn (launcher, &error, lanyardd, "--database", database, "--port", port,
+                                        "--tls-cert", "credential:tls-certificate", "--tls-key", "credential:tls-key",
+                                        NULL);
+  g_assert_no_error (error);
+
+  tls_database = g_tls_file_database_new (cert_path, &error);
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("tls-database", tls_database, NULL);
+  url = g_strdup_printf ("https://127.0.0.1:%s/api/v1/auth/session", port);
+  for (guint tries = 0; tries < 100 && status == 0; tries++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) bytes = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      if (bytes != NULL)
+        status = soup_message_get_status (msg);
+      else
+        g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
+  /* It serves HTTPS with the certificate and key of the credentials. */
+  g_assert_cmpuint (status, ==, 401);
+
+  g_subprocess_send_signal (daemon, SIGTERM);
+  g_subprocess_wait (daemon, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (daemon), ==, 0);
+
+  lanyard_test_dir_free (g_steal_pointer (&dir));
+}
+
+/* The generated systemd unit, checked by systemd-analyze verify when it is installed. */
+static void
+test_systemd_unit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *analyze = g_find_program_in_path ("systemd-analyze");
+  g_autofree char *unit_in = g_test_build_filename (G_TEST_BUILT, "..", "data", "lanyardd.service", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *unit = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *lanyardd_line = NULL;
+  g_autoptr(GSubprocess) verify = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *lanyardd = g_getenv ("LANYARDD");
+
+  if (analyze == NULL)
+    {
+      g_test_skip ("systemd-analyze is not installed");
+      return;
+    }
+  if (lanyardd == NULL || !g_file_get_contents (unit_in, &contents, NULL, NULL))
+    {
+      g_test_skip ("the generated unit or LANYARDD is missing");
+      return;
+    }
+
+  g_assert_nonnull (strstr (contents, "LoadCredential=tls-key:/etc/lanyard/tls/key.pem"));
+  g_assert_nonnull (strstr (contents, "TimeoutStopSec=45"));
+
+  /* Verified with ExecStart at this build's binary: the installed path does not exist here. */
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "ExecStart="))
+      {
+        g_free (lines[i]);
+        lines[i] = g_strdup_printf ("ExecStart=%s --config /etc/lanyard/lanyardd.conf", lanyardd);
+      }
+  g_free (contents);
+  contents = g_strjoinv ("\n", lines);
+
+  dir = lanyard_test_dir_new ();
+  unit = g_build_filename (dir, "lanyardd.service", NULL);
+  g_file_set_contents (unit, contents, -1, &error);
+  g_assert_no_error (error);
+
+  verify = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                             analyze, "verify", "--man=no", unit, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (verify, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("systemd-analyze verify: %s", output ? output : "");
+  /* Nothing to say about our unit (verify may also talk about the host's units it loads). */
+  g_assert_null (strstr (output ? output : "", "lanyardd.service:"));
+  g_assert_true (g_subprocess_get_if_exited (verify));
+  g_assert_cmpint (g_subprocess_get_exit_status (verify), ==, 0);
+
+  lanyard_test_dir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1215,11 +1752,19 @@ main (int   argc,
   ADD ("/server/settings", test_settings);
   ADD ("/server/routing", test_routing);
   ADD ("/server/too-large", test_too_large);
+  ADD ("/server/too-large/chunked", test_too_large_chunked);
+  ADD ("/server/too-large/auth", test_too_large_auth);
+  ADD ("/server/too-deep", test_too_deep);
+  ADD ("/server/auth/token-same-answer", test_auth_token_same_answer);
+  ADD ("/server/people/ids-elsewhere", test_people_ids_elsewhere);
+  ADD ("/server/remote/import-too-large", test_remote_import_too_large);
   ADD ("/server/https", test_https);
   ADD ("/server/plain-http-refused", test_plain_http_refused);
 #undef ADD
   g_test_add_func ("/server/shutdown/in-flight", test_shutdown_in_flight);
   g_test_add_func ("/server/lanyardd", test_lanyardd);
+  g_test_add_func ("/server/lanyardd/credentials", test_lanyardd_credentials);
+  g_test_add_func ("/server/lanyardd/systemd-unit", test_systemd_unit);
 
   return g_test_run ();
 }

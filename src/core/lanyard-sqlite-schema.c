@@ -319,7 +319,9 @@ static const char schema_v2[] =
   "  attempts        INTEGER NOT NULL DEFAULT 0,"
   "  next_attempt_at INTEGER NOT NULL,"
   "  last_error      TEXT,"
-  "  sent_at         INTEGER NOT NULL DEFAULT 0"
+  "  sent_at         INTEGER NOT NULL DEFAULT 0,"
+  /* 0: never. Past it an unsent mail is not sent (a sign-in code dies with the code) and its body is cleared. */
+  "  expires_at      INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX mail_queue_due ON mail_queue (next_attempt_at) WHERE sent_at = 0;";
 

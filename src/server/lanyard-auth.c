@@ -777,6 +777,15 @@ over_limit (GArray *times,
   return TRUE;
 }
 
+/* The request_log key of failed exchanges for @address: kept for every email, with an account or not. */
+static char *
+tries_log_key (const char *address)
+{
+  g_autofree char *key = lanyard_email_key (address);
+
+  return g_strconcat ("tries:", key, NULL);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Codes                                                                     */
 
@@ -840,6 +849,7 @@ static gboolean
 queue_code_mail (LanyardAuth  *self,
                  const char   *email,
                  const char   *code,
+                 gint64        expires_at,
                  GError      **error)
 {
   g_autofree char *body = NULL;
@@ -854,7 +864,8 @@ queue_code_mail (LanyardAuth  *self,
                             "If you did not ask for it, ignore this mail: nobody can sign in without the code.\n"),
                           code);
 
-  return lanyard_mail_queue_add (self->mail, email, _("Your Lanyard sign-in code"), body, error);
+  /* The mail dies with the code: it is not sent, and its text is cleared, once the code has expired. */
+  return lanyard_mail_queue_add_full (self->mail, email, _("Your Lanyard sign-in code"), body, expires_at, error);
 }
 
 gboolean
@@ -929,6 +940,12 @@ lanyard_auth_request_code (LanyardAuth  *self,
   if (over_limit (email_times, CODES_PER_EMAIL, now, &retry_after))
     goto rate_limited;
 
+  /* A new code: failed tries of the old one no longer count (for an email without an account just the same). */
+  {
+    g_autofree char *tries_key = tries_log_key (address);
+    g_hash_table_remove (self->request_log, tries_key);
+  }
+
   if (!known)
     {
       log_request (self, email_log_key, now);
@@ -946,7 +963,7 @@ lanyard_auth_request_code (LanyardAuth  *self,
   /* The mail queue writes on its own connection: not while we hold ours. */
   g_mutex_locker_free (locker);
 
-  return queue_code_mail (self, staff->email, code, error);
+  return queue_code_mail (self, staff->email, code, now + CODE_LIFETIME, error);
 
 rate_limited:
   g_mutex_locker_free (locker);
@@ -1009,15 +1026,30 @@ lanyard_auth_issue_code (LanyardAuth  *self,
   if (!insert_code (self, staff->id, code_hash, salt, NULL, auth_now (self), error))
     return NULL;
 
+  {
+    g_autofree char *tries_key = tries_log_key (address);
+    g_hash_table_remove (self->request_log, tries_key);
+  }
+
   return g_steal_pointer (&code);
 }
 
+/*
+ * Every failed exchange (no such account, no code, a wrong, expired or
+ * spent code) answers with this one sentence, so that the answer does not
+ * tell who has an account; the reason goes to the debug log only. The
+ * desktop app shows it as it is.
+ */
 static void
 set_code_error (GError     **error,
-                const char  *message)
+                const char  *address,
+                const char  *reason)
 {
-  g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAUTHENTICATED, message);
+  g_debug ("A sign-in code for %s was refused: %s", address ? address : "(not an email)", reason);
+  g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAUTHENTICATED,
+                       _("This code is not right, or it has expired or been used. Ask for a new code."));
 }
+
 
 /* Under the lock: spends @code_id and makes a token for @staff. */
 static char *
@@ -1046,7 +1078,7 @@ sign_in (LanyardAuth   *self,
     /* Another process spent it between our read and this write. */
     if (sqlite3_changes (self->db) != 1)
       {
-        set_code_error (error, _("This sign-in code has already been used; ask for a new one"));
+        set_code_error (error, staff->email, "the code was spent by another sign-in at the same time");
         goto fail;
       }
   }
@@ -1099,16 +1131,20 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
                             GError       **error)
 {
   g_autofree char *address = NULL;
+  g_autofree char *tries_key = NULL;
   g_autofree char *code_hash = NULL;
   g_autofree char *salt = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *trimmed = NULL;
   g_autoptr(LanyardStaff) staff = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CachedStmt) stmt = NULL;
-  const char *stored_hash;
-  gint64 code_id, expires_at, now;
-  int attempts, spent;
+  g_autoptr(GArray) tries = NULL;
+  const char *stored_hash = NULL;
+  const char *reason = NULL;
+  gint64 code_id = 0, expires_at = 0, now;
+  int spent = 0;
   int rc;
 
   g_return_val_if_fail (LANYARD_IS_AUTH (self), NULL);
@@ -1125,12 +1161,35 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
   address = lanyard_email_normalize (email, NULL);
   if (address == NULL)
     {
-      set_code_error (error, _("This sign-in code is not valid; ask for a new one"));
+      set_code_error (error, NULL, "not an email address");
       return NULL;
     }
+  tries_key = tries_log_key (address);
+  /* Codes are often pasted with spaces around them. */
+  trimmed = g_strstrip (g_strdup (code));
 
   locker = g_mutex_locker_new (&self->lock);
   now = auth_now (self);
+
+  /*
+   * Five failed tries refuse every further one until a new code is asked
+   * for. They are counted here, in memory, for every email alike: an
+   * email without an account is refused as too many tries just as one
+   * with an account is (whose code the fifth wrong try also spends).
+   */
+  tries = collect_requests (self, NULL, NULL, 0, tries_key, now - RATE_WINDOW, &local_error);
+  if (tries == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (tries->len >= CODE_MAX_ATTEMPTS)
+    {
+      g_debug ("A sign-in code for %s was refused: too many failed tries", address);
+      g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_RATE_LIMITED,
+                           _("Too many wrong codes were tried; ask for a new code"));
+      return NULL;
+    }
 
   staff = lookup_staff (self, address, &local_error);
   if (local_error != NULL)
@@ -1140,12 +1199,16 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
     }
   if (staff == NULL || !staff->active)
     {
-      set_code_error (error, _("This sign-in code is not valid; ask for a new one"));
-      return NULL;
+      /* The same work as a wrong code, so that the time taken does not tell either. */
+      g_autofree char *dummy_salt = random_hex (SALT_BYTES);
+      g_autofree char *dummy_hash = hash_code (dummy_salt, trimmed);
+
+      reason = staff ? "the account is deactivated" : "there is no account";
+      goto refused;
     }
 
   stmt = prepare (self,
-                  "SELECT id, code_hash, salt, expires_at, attempts, spent FROM sign_in_code"
+                  "SELECT id, code_hash, salt, expires_at, spent FROM sign_in_code"
                   " WHERE staff_id = ? ORDER BY id DESC LIMIT 1",
                   error);
   if (stmt == NULL)
@@ -1155,8 +1218,8 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
-      set_code_error (error, _("This sign-in code is not valid; ask for a new one"));
-      return NULL;
+      reason = "no code was asked for";
+      goto refused;
     }
   if (rc != SQLITE_ROW)
     {
@@ -1168,30 +1231,19 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
   stored_hash = (const char *)sqlite3_column_text (stmt, 1);
   salt = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
   expires_at = sqlite3_column_int64 (stmt, 3);
-  attempts = sqlite3_column_int (stmt, 4);
-  spent = sqlite3_column_int (stmt, 5);
+  spent = sqlite3_column_int (stmt, 4);
 
-  {
-    /* Codes are often pasted with spaces around them. */
-    g_autofree char *trimmed = g_strstrip (g_strdup (code));
-    code_hash = hash_code (salt, trimmed);
-  }
+  code_hash = hash_code (salt, trimmed);
 
-  if (attempts >= CODE_MAX_ATTEMPTS)
-    {
-      g_set_error_literal (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_RATE_LIMITED,
-                           _("Too many wrong codes were tried; ask for a new code"));
-      return NULL;
-    }
   if (spent)
     {
-      set_code_error (error, _("This sign-in code has already been used; ask for a new one"));
-      return NULL;
+      reason = "the code was used already, or spent by wrong tries or a newer code";
+      goto refused;
     }
   if (now >= expires_at)
     {
-      set_code_error (error, _("This sign-in code has expired; ask for a new one"));
-      return NULL;
+      reason = "the code has expired";
+      goto refused;
     }
 
   if (!digest_equal (code_hash, stored_hash))
@@ -1208,15 +1260,20 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
       if (!run (self, stmt, error))
         return NULL;
 
-      set_code_error (error, _("This sign-in code is not right; check the mail and try again"));
-      return NULL;
+      reason = "the code is not right";
+      goto refused;
     }
 
   g_clear_pointer (&stmt, cached_stmt_release);
 
   token = sign_in (self, code_id, staff, now, error);
   if (token == NULL)
-    return NULL;
+    {
+      log_request (self, tries_key, now);
+      return NULL;
+    }
+
+  g_hash_table_remove (self->request_log, tries_key);
 
   if (out_expires_at != NULL)
     *out_expires_at = now + TOKEN_LIFETIME;
@@ -1224,6 +1281,11 @@ lanyard_auth_exchange_code (LanyardAuth   *self,
     *out_staff = g_steal_pointer (&staff);
 
   return g_steal_pointer (&token);
+
+refused:
+  log_request (self, tries_key, now);
+  set_code_error (error, address, reason);
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------ */

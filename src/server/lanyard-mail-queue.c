@@ -56,6 +56,7 @@ G_DEFINE_FINAL_TYPE (LanyardMailQueue, lanyard_mail_queue, G_TYPE_OBJECT)
 typedef struct {
   gint64  id;
   gint64  created_at;
+  gint64  expires_at;
   int     attempts;
   char   *recipient;
   char   *subject;
@@ -394,8 +395,9 @@ load_due (LanyardMailQueue  *self,
   int rc;
 
   rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT id, created_at, attempts, recipient, subject, body FROM mail_queue"
-                           " WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                           "SELECT id, created_at, attempts, recipient, subject, body, expires_at FROM mail_queue"
+                           " WHERE sent_at = 0 AND next_attempt_at <= ?1 AND (expires_at = 0 OR expires_at > ?1)"
+                           " ORDER BY next_attempt_at, id LIMIT ?2",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -416,6 +418,7 @@ load_due (LanyardMailQueue  *self,
       mail->recipient = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
       mail->subject = g_strdup ((const char *)sqlite3_column_text (stmt, 4));
       mail->body = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
+      mail->expires_at = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (due, mail);
     }
 
@@ -438,8 +441,11 @@ next_due (LanyardMailQueue *self)
   sqlite3_stmt *stmt = NULL;
   gint64 due = 0;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT min(next_attempt_at) FROM mail_queue WHERE sent_at = 0",
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT min(next_attempt_at) FROM mail_queue"
+                          " WHERE sent_at = 0 AND (expires_at = 0 OR expires_at > ?)",
                           -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_bind_int64 (stmt, 1, queue_now (self)) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW &&
       sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     due = MAX (sqlite3_column_int64 (stmt, 0), 1);
@@ -587,8 +593,9 @@ record_success (LanyardMailQueue  *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
   g_autoptr(GError) error = NULL;
 
+  /* The text (a sign-in code, say) is of no use once the relay has it: only the record of the mail stays. */
   if (!run_sql (self,
-                "UPDATE mail_queue SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                "UPDATE mail_queue SET sent_at = ?, attempts = attempts + 1, last_error = NULL, body = '' WHERE id = ?",
                 &error, "ii", queue_now (self), mail->id))
     {
       /* The relay has it; if this is not written it would be sent again. Say so loudly. */
@@ -597,6 +604,34 @@ record_success (LanyardMailQueue  *self,
     }
 
   return TRUE;
+}
+
+#define EXPIRED_ERROR "expired before it could be sent"
+
+/* Unsent mail past its expiry is not sent: its text is cleared and the row marked. */
+static void
+expire_unsent (LanyardMailQueue *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  g_autoptr(GError) error = NULL;
+
+  if (!run_sql (self,
+                "UPDATE mail_queue SET body = '', last_error = ?1"
+                " WHERE sent_at = 0 AND expires_at != 0 AND expires_at <= ?2 AND last_error IS NOT ?1",
+                &error, "ti", EXPIRED_ERROR, queue_now (self)))
+    g_warning ("Could not clear expired mail from the queue: %s", error->message);
+}
+
+static gboolean
+sender_stopping (LanyardMailQueue *self)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&self->thread_lock);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->thread_lock);
+
+  return stopping;
 }
 
 guint
@@ -626,6 +661,8 @@ lanyard_mail_queue_flush (LanyardMailQueue  *self,
       return 0;
     }
 
+  expire_unsent (self);
+
   for (;;)
     {
       g_autoptr(GPtrArray) due = NULL;
@@ -644,6 +681,25 @@ lanyard_mail_queue_flush (LanyardMailQueue  *self,
           const PendingMail *mail = g_ptr_array_index (due, i);
           g_autofree char *message = NULL;
           gboolean unreachable = FALSE;
+
+          /* lanyard_mail_queue_stop() waits for the message being sent, not for the queue. */
+          if (sender_stopping (self))
+            goto out;
+
+          /* It expired while the messages before it were sent. */
+          if (mail->expires_at != 0)
+            {
+              gint64 at;
+
+              g_mutex_lock (&self->db_lock);
+              at = queue_now (self);
+              g_mutex_unlock (&self->db_lock);
+              if (at >= mail->expires_at)
+                {
+                  expire_unsent (self);
+                  continue;
+                }
+            }
 
           /*
            * Once the relay cannot be reached, the rest of this round fails
@@ -780,6 +836,17 @@ lanyard_mail_queue_add (LanyardMailQueue  *self,
                         const char        *body,
                         GError           **error)
 {
+  return lanyard_mail_queue_add_full (self, to, subject, body, 0, error);
+}
+
+gboolean
+lanyard_mail_queue_add_full (LanyardMailQueue  *self,
+                             const char        *to,
+                             const char        *subject,
+                             const char        *body,
+                             gint64             expires_at,
+                             GError           **error)
+{
   g_autofree char *address = NULL;
   gboolean ok;
 
@@ -813,10 +880,10 @@ lanyard_mail_queue_add (LanyardMailQueue  *self,
     gint64 now = queue_now (self);
 
     ok = run_sql (self,
-                  "INSERT INTO mail_queue (created_at, recipient, subject, body, next_attempt_at)"
-                  " VALUES (?, ?, ?, ?, ?)",
-                  error, "ittti",
-                  now, address, subject, body, now);
+                  "INSERT INTO mail_queue (created_at, recipient, subject, body, next_attempt_at, expires_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?)",
+                  error, "itttii",
+                  now, address, subject, body, now, MAX (expires_at, 0));
   }
   g_mutex_unlock (&self->db_lock);
 
@@ -837,8 +904,10 @@ lanyard_mail_queue_count_pending (LanyardMailQueue *self)
 
   locker = g_mutex_locker_new (&self->db_lock);
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM mail_queue WHERE sent_at = 0",
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT count(*) FROM mail_queue WHERE sent_at = 0 AND (expires_at = 0 OR expires_at > ?)",
                           -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_bind_int64 (stmt, 1, queue_now (self)) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int (stmt, 0);
 

@@ -39,9 +39,24 @@ gboolean          lanyard_mail_queue_add     (LanyardMailQueue          *self,
                                               GError                   **error);
 
 /*
+ * Like lanyard_mail_queue_add(), for mail that is of no use after
+ * @expires_at (µs since the epoch; 0: never), such as a sign-in code:
+ * past it the mail is not sent any more, and its text is cleared from the
+ * table (last_error says "expired before it could be sent"). The text of
+ * every mail is cleared once it is sent.
+ */
+gboolean          lanyard_mail_queue_add_full (LanyardMailQueue        *self,
+                                               const char              *to,
+                                               const char              *subject,
+                                               const char              *body,
+                                               gint64                   expires_at,
+                                               GError                 **error);
+
+/*
  * Starts sending on a thread of its own: due mail at once, then whenever
  * mail is added or a retry falls due. Stop with lanyard_mail_queue_stop(),
- * which waits for a send in progress.
+ * which waits for the message being sent (at most the 10 s connect and
+ * 30 s send timeouts), not for the rest of the queue.
  */
 void              lanyard_mail_queue_start   (LanyardMailQueue          *self);
 void              lanyard_mail_queue_stop    (LanyardMailQueue          *self);
@@ -55,7 +70,7 @@ void              lanyard_mail_queue_stop    (LanyardMailQueue          *self);
 guint             lanyard_mail_queue_flush   (LanyardMailQueue          *self,
                                               GError                   **error);
 
-/* Messages not sent yet. */
+/* Messages not sent yet (and not expired). */
 guint             lanyard_mail_queue_count_pending (LanyardMailQueue    *self);
 
 G_END_DECLS

@@ -17,6 +17,14 @@
 
 /* docs/api.md: bodies larger than this are refused with 413. */
 #define MAX_BODY_SIZE (16 * 1024 * 1024)
+/* The sign-in routes take an email and a code: anything larger is refused before it is read. */
+#define MAX_AUTH_BODY_SIZE (16 * 1024)
+/* json-glib parses nesting recursively: deeper documents are refused before they reach it. */
+#define MAX_JSON_DEPTH 64
+/* Bodies parsed at once; more requests wait, so that parse trees of many large bodies do not pile up. */
+#define MAX_PARSES 4
+/* A refused body is read and dropped for at most this long, so that the client sees the answer. */
+#define DRAIN_TIMEOUT_MS 5000
 
 #define PEOPLE_LIMIT_DEFAULT 50
 #define PEOPLE_LIMIT_MAX     500
@@ -93,6 +101,12 @@ struct _LanyardServer
   sqlite3_stmt       *lookup_stmts[N_RECORDS];
 
   GHashTable         *in_flight;     /* Request set */
+
+  /* At most MAX_PARSES bodies are parsed at once. */
+  GMutex              parse_lock;
+  GCond               parse_cond;
+  guint               parses;
+
   GTask              *shutdown_task;
   GSource            *grace_source;
   gboolean            shutting_down;
@@ -240,6 +254,75 @@ message_answer_error (SoupServerMessage *msg,
 /* Reading requests                                                         */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Whether arrays and objects in @data nest deeper than @max_depth. One
+ * pass, outside strings (whose escapes are skipped); it does not check
+ * that @data is JSON: the parser does that, once this said it may.
+ */
+static gboolean
+json_nesting_exceeds (const char *data,
+                      gsize       len,
+                      guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > max_depth)
+            return TRUE;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return FALSE;
+}
+
+/* A parse tree takes several times its text: at most MAX_PARSES are built at once, others wait here. */
+static void
+server_parse_begin (LanyardServer *self)
+{
+  g_mutex_lock (&self->parse_lock);
+  while (self->parses >= MAX_PARSES)
+    g_cond_wait (&self->parse_cond, &self->parse_lock);
+  self->parses++;
+  g_mutex_unlock (&self->parse_lock);
+}
+
+static void
+server_parse_end (LanyardServer *self)
+{
+  g_mutex_lock (&self->parse_lock);
+  self->parses--;
+  g_cond_signal (&self->parse_cond);
+  g_mutex_unlock (&self->parse_lock);
+}
+
 static JsonNode *
 request_parse_body (Request  *req,
                     GError  **error)
@@ -247,6 +330,7 @@ request_parse_body (Request  *req,
   g_autoptr(JsonParser) parser = NULL;
   gconstpointer data = NULL;
   gsize len = 0;
+  gboolean ok;
 
   if (req->body != NULL)
     data = g_bytes_get_data (req->body, &len);
@@ -258,8 +342,19 @@ request_parse_body (Request  *req,
       return NULL;
     }
 
+  if (json_nesting_exceeds (data, len, MAX_JSON_DEPTH))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   _("The JSON document is nested too deeply: at most %d levels of arrays and objects are accepted"),
+                   MAX_JSON_DEPTH);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, error))
+  server_parse_begin (req->server);
+  ok = json_parser_load_from_data (parser, data, len, error);
+  server_parse_end (req->server);
+  if (!ok)
     return NULL;
 
   return json_parser_steal_root (parser);
@@ -1352,7 +1447,11 @@ route_update_person (Request *req)
 
 /*
  * The ids of a bulk change, after checking @permission in the facility of
- * each; ids of no person are left to the store (they count as unchanged).
+ * each. An id of no person and an id of a person in a facility the account
+ * holds no role in are both answered 404 with the same message (the store
+ * refuses unknown ids with 404 as well), so that the answer does not tell
+ * which ids exist elsewhere; an id in a facility where the role lacks
+ * @permission is 403.
  */
 static GArray *
 request_read_people_ids (Request     *req,
@@ -1386,7 +1485,17 @@ request_read_people_ids (Request     *req,
           request_fail (req, error);
           return NULL;
         }
-      if (*facility_id == 0 || g_hash_table_contains (checked, facility_id))
+      if (*facility_id == 0 ||
+          !lanyard_auth_has_permission (req->server->auth, req->staff->id, *facility_id, "people.read"))
+        {
+          g_set_error (&error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
+                       _("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted"),
+                       g_array_index (ids, gint64, i));
+          g_free (facility_id);
+          request_fail (req, error);
+          return NULL;
+        }
+      if (g_hash_table_contains (checked, facility_id))
         {
           g_free (facility_id);
           continue;
@@ -1772,6 +1881,32 @@ route_match (const char  *pattern,
   return *s == '\0';
 }
 
+/* The route of @path (after /api/v1/) and @method; NULL when there is none, with the methods the path takes in *@out_allow. */
+static const Route *
+find_route (const char   *path,
+            const char   *method,
+            gint64       *out_id,
+            const char  **out_word,
+            gsize        *out_word_len,
+            GString     **out_allow)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!route_match (routes[i].pattern, path, out_id, out_word, out_word_len))
+        continue;
+      if (strcmp (routes[i].method, method) == 0)
+        return &routes[i];
+      if (out_allow == NULL)
+        continue;
+      if (*out_allow == NULL)
+        *out_allow = g_string_new (routes[i].method);
+      else
+        g_string_append_printf (*out_allow, ", %s", routes[i].method);
+    }
+
+  return NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Requests on worker threads                                               */
 /* ------------------------------------------------------------------------ */
@@ -1961,7 +2096,256 @@ answer_error_now (SoupServerMessage *msg,
   message_answer_error (msg, status, error);
 }
 
-/* Refuses what is too large before its body is read. */
+/*
+ * Reading bodies. libsoup would read a whole body into memory before the
+ * handler runs; instead the early handler (at the request's headers)
+ * turns its accumulation off, and the body is gathered here chunk by
+ * chunk up to the route's limit. Past it, or when the headers alone
+ * decide the answer, the request is refused at once: the connection is
+ * taken from libsoup, the answer written with "Connection: close", and
+ * what the client still sends is read and dropped for a few seconds (so
+ * that it gets to read the answer) before the connection is closed.
+ */
+typedef struct {
+  GByteArray *data;
+  gsize       limit;
+  gsize       received;
+  gboolean    refused;
+} BodyReader;
+
+#define BODY_READER_KEY "lanyard-body-reader"
+
+static void
+body_reader_free (gpointer data)
+{
+  BodyReader *reader = data;
+
+  if (reader->data != NULL)
+    g_byte_array_unref (reader->data);
+  g_free (reader);
+}
+
+typedef struct {
+  GIOStream    *stream;
+  char         *answer;
+  gsize         answer_len;
+  GCancellable *cancellable;
+  GSource      *timeout;
+  guint8        buffer[16 * 1024];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  if (refusal->timeout != NULL)
+    {
+      g_source_destroy (refusal->timeout);
+      g_source_unref (refusal->timeout);
+    }
+  g_clear_object (&refusal->cancellable);
+  g_clear_object (&refusal->stream);
+  g_free (refusal->answer);
+  g_free (refusal);
+}
+
+static void
+on_refusal_closed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (object), result, NULL);
+  refusal_free (user_data);
+}
+
+static void
+refusal_close (Refusal *refusal)
+{
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, on_refusal_closed_cb, refusal);
+}
+
+static gboolean
+on_refusal_timeout_cb (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  /* The pending read ends cancelled and closes the connection. */
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_refusal_read_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n <= 0 || g_cancellable_is_cancelled (refusal->cancellable))
+    {
+      refusal_close (refusal);
+      return;
+    }
+
+  /* Dropped: only the time spent is bounded, never the memory. */
+  g_input_stream_read_async (G_INPUT_STREAM (object), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_LOW, refusal->cancellable, on_refusal_read_cb, refusal);
+}
+
+static void
+on_refusal_written_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL) ||
+      !g_output_stream_flush (G_OUTPUT_STREAM (object), NULL, NULL))
+    {
+      refusal_close (refusal);
+      return;
+    }
+
+  refusal->timeout = g_timeout_source_new (DRAIN_TIMEOUT_MS);
+  g_source_set_callback (refusal->timeout, on_refusal_timeout_cb, refusal, NULL);
+  g_source_attach (refusal->timeout, g_main_context_get_thread_default ());
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_LOW, refusal->cancellable,
+                             on_refusal_read_cb, refusal);
+}
+
+typedef struct {
+  SoupServerMessage *msg;
+  guint              status;
+  LanyardStoreError  code;
+  char              *message;
+} PendingRefusal;
+
+static gboolean
+on_refuse_idle_cb (gpointer user_data)
+{
+  PendingRefusal *pending = user_data;
+  g_autoptr(GError) error = g_error_new_literal (LANYARD_STORE_ERROR, pending->code, pending->message);
+  g_autoptr(JsonNode) node = lanyard_json_from_error (error);
+  g_autofree char *json = NULL;
+  GString *answer;
+  GIOStream *stream;
+  Refusal *refusal;
+  gsize json_len;
+
+  /* The connection is ours from here on: libsoup forgets the message. */
+  stream = soup_server_message_steal_connection (pending->msg);
+  if (stream == NULL)
+    return G_SOURCE_REMOVE;
+
+  json = node_to_data (node, &json_len);
+  answer = g_string_new (NULL);
+  g_string_append_printf (answer, "HTTP/1.1 %u %s\r\n", pending->status, soup_status_get_phrase (pending->status));
+  g_string_append (answer, "Server: lanyardd/" PACKAGE_VERSION "\r\n");
+  g_string_append (answer, "Content-Type: application/json\r\n");
+  g_string_append_printf (answer, "Content-Length: %" G_GSIZE_FORMAT "\r\n", json_len);
+  if (pending->status == SOUP_STATUS_UNAUTHORIZED)
+    g_string_append (answer, "WWW-Authenticate: Bearer\r\n");
+  g_string_append (answer, "Connection: close\r\n\r\n");
+  g_string_append_len (answer, json, json_len);
+
+  refusal = g_new0 (Refusal, 1);
+  refusal->stream = stream;
+  refusal->cancellable = g_cancellable_new ();
+  refusal->answer_len = answer->len;
+  refusal->answer = g_string_free (answer, FALSE);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), refusal->answer, refusal->answer_len,
+                                   G_PRIORITY_DEFAULT, NULL, on_refusal_written_cb, refusal);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pending_refusal_free (gpointer data)
+{
+  PendingRefusal *pending = data;
+
+  g_object_unref (pending->msg);
+  g_free (pending->message);
+  g_free (pending);
+}
+
+/*
+ * Answers @msg now, without reading (more of) its body. Called from
+ * libsoup's signals: the message is paused here, so that libsoup reads no
+ * further, and the connection is taken over from an idle callback, outside
+ * libsoup's own stack.
+ */
+static void
+server_refuse_now (LanyardServer     *self,
+                   SoupServerMessage *msg,
+                   guint              status,
+                   LanyardStoreError  code,
+                   const char        *message)
+{
+  BodyReader *reader = g_object_get_data (G_OBJECT (msg), BODY_READER_KEY);
+  PendingRefusal *pending;
+  GSource *source;
+
+  if (reader != NULL)
+    {
+      if (reader->refused)
+        return;
+      reader->refused = TRUE;
+      g_clear_pointer (&reader->data, g_byte_array_unref);
+    }
+
+  pending = g_new0 (PendingRefusal, 1);
+  pending->msg = g_object_ref (msg);
+  pending->status = status;
+  pending->code = code;
+  pending->message = g_strdup (message);
+
+  soup_server_message_pause (msg);
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_refuse_idle_cb, pending, pending_refusal_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static const char *
+too_large_message (gsize limit)
+{
+  return limit == MAX_AUTH_BODY_SIZE ? _("The request body is too large: at most 16 KiB are accepted here")
+                                     : _("The request body is too large: at most 16 MiB are accepted");
+}
+
+static void
+on_got_chunk_cb (SoupServerMessage *msg,
+                 GBytes            *chunk,
+                 gpointer           user_data)
+{
+  LanyardServer *self = user_data;
+  BodyReader *reader = g_object_get_data (G_OBJECT (msg), BODY_READER_KEY);
+  gsize len = g_bytes_get_size (chunk);
+
+  if (reader == NULL || reader->refused)
+    return;
+
+  reader->received += len;
+  if (reader->received > reader->limit)
+    {
+      server_refuse_now (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, LANYARD_STORE_ERROR_INVALID,
+                         too_large_message (reader->limit));
+      return;
+    }
+
+  g_byte_array_append (reader->data, g_bytes_get_data (chunk, NULL), len);
+}
+
+/*
+ * At the request's headers, before any of its body is read: refuses what
+ * is too large by its Content-Length, a body for a signed route that comes
+ * without a token, and sets up the reading of the rest.
+ */
 static void
 on_early_request_cb (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -1969,15 +2353,55 @@ on_early_request_cb (SoupServer        *server,
                      GHashTable        *query,
                      gpointer           user_data)
 {
+  LanyardServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  goffset length = encoding == SOUP_ENCODING_CONTENT_LENGTH ? soup_message_headers_get_content_length (headers) : -1;
+  const Route *route;
+  const char *word = NULL;
+  gsize word_len = 0;
+  gint64 id = 0;
+  BodyReader *reader;
+  gboolean has_body;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > MAX_BODY_SIZE)
+  has_body = encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF || length > 0;
+  if (!has_body)
+    return;
+
+  /* The body is gathered by on_got_chunk_cb, within the limit, or not at all. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  route = g_str_has_prefix (path, API_PREFIX) ?
+          find_route (path + strlen (API_PREFIX), soup_server_message_get_method (msg), &id, &word, &word_len, NULL) :
+          NULL;
+
+  reader = g_new0 (BodyReader, 1);
+  /* A body is of no use to the sign-in routes beyond an email and a code, nor to an address that is no route. */
+  reader->limit = route != NULL && !g_str_has_prefix (route->pattern, "auth/") ? MAX_BODY_SIZE : MAX_AUTH_BODY_SIZE;
+  g_object_set_data_full (G_OBJECT (msg), BODY_READER_KEY, reader, body_reader_free);
+
+  if (length > (goffset) reader->limit)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      answer_error_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, LANYARD_STORE_ERROR_INVALID,
-                        _("The request body is too large: at most 16 MiB are accepted"));
+      server_refuse_now (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, LANYARD_STORE_ERROR_INVALID,
+                         too_large_message (reader->limit));
+      return;
     }
+
+  /* A signed route's body is not read for a request that cannot be signed in. */
+  if (route != NULL && route->needs_token && !self->shutting_down)
+    {
+      g_autofree char *token = bearer_token (headers);
+
+      if (token == NULL)
+        {
+          server_refuse_now (self, msg, SOUP_STATUS_UNAUTHORIZED, LANYARD_STORE_ERROR_UNAUTHENTICATED,
+                             _("Sign in first: this request needs an “Authorization: Bearer” token"));
+          return;
+        }
+    }
+
+  reader->data = g_byte_array_sized_new (length > 0 ? (guint) length : 0);
+  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), self, 0);
 }
 
 static void
@@ -1990,7 +2414,8 @@ on_request_cb (SoupServer        *server,
   LanyardServer *self = user_data;
   g_autoptr(GTask) task = NULL;
   SoupMessageHeaders *headers;
-  SoupMessageBody *body;
+  g_autoptr(GBytes) body_bytes = NULL;
+  BodyReader *reader;
   const Route *route = NULL;
   const char *method = soup_server_message_get_method (msg);
   const char *word = NULL;
@@ -2008,24 +2433,7 @@ on_request_cb (SoupServer        *server,
     }
 
   if (g_str_has_prefix (path, API_PREFIX))
-    {
-      const char *rest = path + strlen (API_PREFIX);
-
-      for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-        {
-          if (!route_match (routes[i].pattern, rest, &id, &word, &word_len))
-            continue;
-          if (strcmp (routes[i].method, method) == 0)
-            {
-              route = &routes[i];
-              break;
-            }
-          if (allow == NULL)
-            allow = g_string_new (routes[i].method);
-          else
-            g_string_append_printf (allow, ", %s", routes[i].method);
-        }
-    }
+    route = find_route (path + strlen (API_PREFIX), method, &id, &word, &word_len, &allow);
 
   if (route == NULL)
     {
@@ -2045,13 +2453,23 @@ on_request_cb (SoupServer        *server,
   if (allow != NULL)
     g_string_free (allow, TRUE);
 
-  body = soup_server_message_get_request_body (msg);
-  if (body->length > MAX_BODY_SIZE)
+  /* What on_got_chunk_cb gathered, within the route's limit; a body libsoup read itself has none. */
+  reader = g_object_get_data (G_OBJECT (msg), BODY_READER_KEY);
+  if (reader != NULL && reader->data != NULL && reader->data->len > 0)
+    body_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&reader->data));
+  else if (reader == NULL)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      answer_error_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, LANYARD_STORE_ERROR_INVALID,
-                        _("The request body is too large: at most 16 MiB are accepted"));
-      return;
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+      if (body->length > MAX_BODY_SIZE)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+          answer_error_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, LANYARD_STORE_ERROR_INVALID,
+                            too_large_message (MAX_BODY_SIZE));
+          return;
+        }
+      if (body->length > 0)
+        body_bytes = soup_message_body_flatten (body);
     }
 
   headers = soup_server_message_get_request_headers (msg);
@@ -2063,7 +2481,7 @@ on_request_cb (SoupServer        *server,
   req->id = id;
   req->word = word ? g_strndup (word, word_len) : NULL;
   req->query = query ? g_hash_table_ref (query) : NULL;
-  req->body = body->length > 0 ? soup_message_body_flatten (body) : NULL;
+  req->body = g_steal_pointer (&body_bytes);
   req->token = bearer_token (headers);
   req->if_match = g_strdup (soup_message_headers_get_one (headers, "If-Match"));
   req->cancellable = g_cancellable_new ();
@@ -2158,6 +2576,8 @@ lanyard_server_finalize (GObject *object)
     g_clear_pointer (&self->lookup_stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->lookup_db, sqlite3_close);
   g_mutex_clear (&self->lookup_lock);
+  g_mutex_clear (&self->parse_lock);
+  g_cond_clear (&self->parse_cond);
 
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -2181,6 +2601,8 @@ static void
 lanyard_server_init (LanyardServer *self)
 {
   g_mutex_init (&self->lookup_lock);
+  g_mutex_init (&self->parse_lock);
+  g_cond_init (&self->parse_cond);
   self->in_flight = g_hash_table_new (NULL, NULL);
 }
 

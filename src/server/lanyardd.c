@@ -301,6 +301,47 @@ create_admin (const char *database,
   return EXIT_OK;
 }
 
+#define CREDENTIAL_PREFIX "credential:"
+
+/*
+ * A file setting given as "credential:NAME" is NAME in the directory
+ * systemd hands the service its credentials in (LoadCredential=,
+ * $CREDENTIALS_DIRECTORY); anything else is a path as it is. Replaces
+ * *@inout_path; FALSE when the credential cannot be named.
+ */
+static gboolean
+resolve_credential (char       **inout_path,
+                    GError     **error)
+{
+  const char *value = *inout_path;
+  const char *name, *directory;
+
+  if (value == NULL || !g_str_has_prefix (value, CREDENTIAL_PREFIX))
+    return TRUE;
+
+  name = value + strlen (CREDENTIAL_PREFIX);
+  if (*name == '\0' || strchr (name, '/') != NULL || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” does not name a credential; use credential:NAME with a NAME of LoadCredential="), value);
+      return FALSE;
+    }
+
+  directory = g_getenv ("CREDENTIALS_DIRECTORY");
+  if (directory == NULL || *directory == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is a systemd credential, but CREDENTIALS_DIRECTORY is not set: "
+                     "run lanyardd from its unit (LoadCredential=%s:PATH), or give a path"),
+                   value, name);
+      return FALSE;
+    }
+
+  *inout_path = g_build_filename (directory, name, NULL);
+  g_free ((char *) value);
+  return TRUE;
+}
+
 static gboolean
 read_smtp_password (Options  *options,
                     GError  **error)
@@ -381,9 +422,15 @@ main (int    argc,
       "  [server] database, listen, port, tls-certificate, tls-key, log-level\n"
       "  [smtp]   url, from, username, password-file, require-tls\n"
       "\n"
+      "A file setting (--tls-cert, --tls-key, tls-certificate, tls-key,\n"
+      "password-file) given as credential:NAME is the file NAME in\n"
+      "$CREDENTIALS_DIRECTORY, where systemd puts what the unit's\n"
+      "LoadCredential=NAME:PATH loads; anything else is a path.\n"
+      "\n"
       "Plain HTTP is served on loopback addresses only; any other address\n"
       "needs --tls-cert and --tls-key. SIGTERM and SIGINT shut down cleanly,\n"
-      "finishing requests in flight (at most 10 seconds).\n"
+      "finishing requests in flight (at most 10 seconds) and the mail\n"
+      "being sent (at most 40 seconds).\n"
       "\n"
       "Exit status:\n"
       "  0  stopped cleanly, or --create-admin / --version done\n"
@@ -427,6 +474,14 @@ main (int    argc,
 
   if (options.create_admin != NULL)
     return create_admin (options.database, options.create_admin, options.name);
+
+  if (!resolve_credential (&options.tls_cert, &error) ||
+      !resolve_credential (&options.tls_key, &error) ||
+      !resolve_credential (&options.smtp_password_file, &error))
+    {
+      g_printerr ("lanyardd: %s\n", error->message);
+      return EXIT_USAGE;
+    }
 
   if (options.listen == NULL)
     options.listen = g_strdup (DEFAULT_ADDRESS);
