@@ -37,22 +37,31 @@ on_wake_up_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+gboolean
+lanyard_test_wait_until (gboolean (*done) (gpointer data),
+                         gpointer   data,
+                         guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  /* The loop wakes up at least this often to look at the clock. */
+  guint wake_up = g_timeout_add (20, on_wake_up_cb, NULL);
+  gboolean held;
+
+  while (!(held = done (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake_up);
+
+  return held;
+}
+
 void
 lanyard_test_wait_for (gboolean    (*done) (gpointer data),
                        gpointer      data,
                        const char   *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint wake_up = g_timeout_add (20, on_wake_up_cb, NULL);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_up);
+  if (!lanyard_test_wait_until (done, data, 30 * 1000))
+    g_error ("Timed out after 30 s waiting for %s", what);
 }
 
 void

@@ -18,10 +18,17 @@ G_BEGIN_DECLS
 gboolean  lanyard_test_init_widgets      (int          *argc,
                                           char       ***argv);
 
-/* Runs the main loop until @done returns TRUE; fails the test after 30 s. */
+/*
+ * Runs the main loop until @done returns TRUE; fails the test after 30 s,
+ * with a message that says it timed out waiting for @what.
+ */
 void      lanyard_test_wait_for          (gboolean    (*done) (gpointer data),
                                           gpointer      data,
                                           const char   *what);
+/* Runs the main loop until @done returns TRUE (then TRUE) or @timeout_ms have passed (then FALSE). */
+gboolean  lanyard_test_wait_until        (gboolean    (*done) (gpointer data),
+                                          gpointer      data,
+                                          guint         timeout_ms);
 /* Runs the main loop, without blocking, for @ms milliseconds. */
 void      lanyard_test_wait_ms           (guint         ms);
 /* The widget under @widget (itself included) with this .ui id, or NULL. */

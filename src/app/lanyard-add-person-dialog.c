@@ -452,8 +452,11 @@ on_duplicate_found_cb (GObject      *object,
   g_clear_object (&self->lookup_cancellable);
   save_error = g_steal_pointer (&self->save_error);
 
-  /* A failed lookup only costs the early warning: Add still asks the store. */
-  if (error != NULL)
+  /*
+   * A failed lookup only costs the early warning: Add still asks the store.
+   * A server away or a sign-in refused is the window's to say, in its banner.
+   */
+  if (error != NULL && !lanyard_ui_report_store_error (GTK_WIDGET (self), error))
     g_debug ("Could not look for a person with the same phone or email: %s", error->message);
 
   g_set_object (&self->duplicate, existing);
@@ -540,6 +543,12 @@ on_person_saved_cb (GObject      *object,
     }
   else
     {
+      /*
+       * A server away or a sign-in refused: the window's banner says so and
+       * tries again; the dialog stays, with what was typed, and says why
+       * the person was not added.
+       */
+      lanyard_ui_report_store_error (GTK_WIDGET (self), error);
       lanyard_add_person_dialog_show_error (self, error->message);
     }
 

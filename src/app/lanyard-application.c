@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-application.h"
+#include "lanyard-connection.h"
+#include "lanyard-remote-store.h"
 #include "lanyard-window.h"
 
 struct _LanyardApplication
@@ -13,6 +15,10 @@ struct _LanyardApplication
   AdwApplication  parent_instance;
 
   char           *database_path;
+  GSettings      *settings;
+  LanyardWindow  *window;         /* the main window shown now (weak) */
+  GCancellable   *connect_cancellable;
+  char           *notice;         /* to show on the next window, once */
   guint           screenshot_source;
   guint           opening : 1;
 };
@@ -221,6 +227,68 @@ lanyard_application_watch_for_profile (LanyardApplication *self,
 
 /* Opening */
 
+/*
+ * Shows @window instead of the one shown now, at the same size: switching
+ * the connection builds a new window on the new store rather than
+ * changing the store under a window, so no row of the old one can stay.
+ */
+static void
+lanyard_application_show_window (LanyardApplication *self,
+                                 LanyardWindow      *window)
+{
+  LanyardWindow *old = self->window;
+
+  if (old != NULL)
+    {
+      int width = 0, height = 0;
+
+      gtk_window_get_default_size (GTK_WINDOW (old), &width, &height);
+      if (width > 0 && height > 0)
+        gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      if (gtk_window_is_maximized (GTK_WINDOW (old)))
+        gtk_window_maximize (GTK_WINDOW (window));
+      else
+        gtk_window_unmaximize (GTK_WINDOW (window));
+    }
+
+  g_set_weak_pointer (&self->window, window);
+
+  lanyard_application_watch_for_screenshot (self, window);
+  lanyard_application_watch_for_profile (self, window);
+  lanyard_application_profile_mark ("window-built");
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (self->notice != NULL)
+    {
+      g_autofree char *notice = g_steal_pointer (&self->notice);
+
+      lanyard_window_toast (window, notice);
+    }
+
+  /* After the new one is up, so that the application never runs out of windows. */
+  if (old != NULL && old != window)
+    gtk_window_destroy (GTK_WINDOW (old));
+}
+
+static void
+lanyard_application_set_notice (LanyardApplication *self,
+                                const char         *notice)
+{
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+}
+
+/* Ends the hold of activate(): a window is shown. */
+static void
+lanyard_application_opened (LanyardApplication *self)
+{
+  if (!self->opening)
+    return;
+
+  self->opening = FALSE;
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 on_store_opened_cb (GObject      *object,
                     GAsyncResult *result,
@@ -234,6 +302,10 @@ on_store_opened_cb (GObject      *object,
   opened = open_store_finish (self, result, &error);
   lanyard_application_profile_mark ("store-opened");
 
+  /* Superseded: the user chose a server meanwhile. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
   if (opened != NULL && opened->facilities != NULL)
     window = lanyard_window_new_with_facilities (GTK_APPLICATION (self), opened->store, opened->facilities);
   else if (opened != NULL)
@@ -244,13 +316,276 @@ on_store_opened_cb (GObject      *object,
       window = lanyard_window_new_for_error (GTK_APPLICATION (self), self->database_path, error);
     }
 
-  lanyard_application_watch_for_screenshot (self, window);
-  lanyard_application_watch_for_profile (self, window);
-  lanyard_application_profile_mark ("window-built");
-  gtk_window_present (GTK_WINDOW (window));
+  lanyard_application_show_window (self, window);
+  lanyard_application_opened (self);
+}
 
-  self->opening = FALSE;
-  g_application_release (G_APPLICATION (self));
+/* Connecting */
+
+static void
+lanyard_application_cancel_connecting (LanyardApplication *self)
+{
+  g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+}
+
+static void
+lanyard_application_open_local (LanyardApplication *self)
+{
+  lanyard_application_cancel_connecting (self);
+  self->connect_cancellable = g_cancellable_new ();
+
+  g_free (self->database_path);
+  self->database_path = lanyard_application_dup_database_path ();
+  open_store_async (self, self->database_path, self->connect_cancellable, on_store_opened_cb, NULL);
+}
+
+static void
+on_server_connected_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(LanyardApplication) self = user_data;
+  g_autoptr(LanyardRemoteStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = lanyard_remote_store_connect_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->connect_cancellable);
+
+  if (store != NULL)
+    {
+      lanyard_application_show_window (self, lanyard_window_new (GTK_APPLICATION (self), LANYARD_STORE (store)));
+      return;
+    }
+
+  g_debug ("Could not connect to the server: %s", error->message);
+
+  /* A token the server no longer takes is of no use: forget it, and ask for a new sign-in. */
+  if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAUTHENTICATED))
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *email = g_settings_get_string (self->settings, "server-email");
+
+      lanyard_server_token_clear_async (url, email, NULL, NULL, NULL);
+    }
+
+  if (self->window != NULL && lanyard_window_get_store (self->window) == NULL)
+    {
+      lanyard_window_show_server_error (self->window, error);
+      if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAUTHENTICATED))
+        gtk_widget_activate_action (GTK_WIDGET (self->window), "win.connect-server", NULL);
+    }
+}
+
+static void
+on_server_token_looked_up_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(LanyardApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+
+  token = lanyard_server_token_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (token == NULL)
+    {
+      g_autoptr(GError) signed_out = NULL;
+
+      /* No keyring, or nothing in it: sign in. */
+      if (error != NULL)
+        g_debug ("Could not read the server token: %s", error->message);
+      g_clear_object (&self->connect_cancellable);
+      signed_out = g_error_new_literal (LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_UNAUTHENTICATED,
+                                        _("Not signed in"));
+      if (self->window != NULL && lanyard_window_get_store (self->window) == NULL)
+        {
+          lanyard_window_show_server_error (self->window, signed_out);
+          gtk_widget_activate_action (GTK_WIDGET (self->window), "win.connect-server", NULL);
+        }
+      return;
+    }
+
+  url = g_settings_get_string (self->settings, "server-url");
+  lanyard_remote_store_connect_async (url, token, NULL, self->connect_cancellable,
+                                      on_server_connected_cb, g_object_ref (self));
+}
+
+/* Opens what the settings say: the local database, or the server with the token from the keyring. */
+static void
+lanyard_application_open_saved (LanyardApplication *self)
+{
+  g_autofree char *connection = g_settings_get_string (self->settings, "connection");
+  g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+  g_autofree char *email = g_settings_get_string (self->settings, "server-email");
+
+  if (!g_str_equal (connection, "server") || *url == '\0')
+    {
+      lanyard_application_open_local (self);
+      return;
+    }
+
+  /* The window says it is connecting meanwhile: nothing from elsewhere is shown as the server's. */
+  lanyard_application_show_window (self, lanyard_window_new_for_server (GTK_APPLICATION (self), url, email));
+  lanyard_application_opened (self);
+  lanyard_application_reconnect (self);
+}
+
+void
+lanyard_application_reconnect (LanyardApplication *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *email = NULL;
+
+  g_return_if_fail (LANYARD_IS_APPLICATION (self));
+
+  url = g_settings_get_string (self->settings, "server-url");
+  email = g_settings_get_string (self->settings, "server-email");
+  if (*url == '\0')
+    return;
+
+  lanyard_application_cancel_connecting (self);
+  self->connect_cancellable = g_cancellable_new ();
+  lanyard_server_token_lookup_async (url, email, self->connect_cancellable,
+                                     on_server_token_looked_up_cb, g_object_ref (self));
+}
+
+void
+lanyard_application_use_server (LanyardApplication *self,
+                                LanyardRemoteStore *store,
+                                const char         *notice)
+{
+  g_return_if_fail (LANYARD_IS_APPLICATION (self));
+  g_return_if_fail (LANYARD_IS_REMOTE_STORE (store));
+
+  lanyard_application_cancel_connecting (self);
+
+  g_settings_set_string (self->settings, "server-url", lanyard_remote_store_get_url (store));
+  g_settings_set_string (self->settings, "server-email", lanyard_remote_store_get_email (store));
+  g_settings_set_string (self->settings, "connection", "server");
+
+  lanyard_application_set_notice (self, notice);
+  lanyard_application_show_window (self, lanyard_window_new (GTK_APPLICATION (self), LANYARD_STORE (store)));
+}
+
+void
+lanyard_application_use_local (LanyardApplication *self,
+                               const char         *notice)
+{
+  g_return_if_fail (LANYARD_IS_APPLICATION (self));
+
+  g_settings_set_string (self->settings, "connection", "local");
+  lanyard_application_set_notice (self, notice);
+  lanyard_application_open_local (self);
+}
+
+/* Signing out: the server revokes the token (on a worker: the call blocks), the keyring forgets it. */
+
+typedef struct {
+  char *url;
+  char *email;
+} SignOut;
+
+static void
+sign_out_free (SignOut *sign_out)
+{
+  g_free (sign_out->url);
+  g_free (sign_out->email);
+  g_free (sign_out);
+}
+
+static void
+sign_out_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  LanyardRemoteStore *store = g_object_get_data (G_OBJECT (task), "store");
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_remote_store_sign_out (store, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_sign_out_token_cleared_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LanyardApplication *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lanyard_server_token_clear_finish (result, &error))
+    g_debug ("Could not forget the server token: %s", error->message);
+
+  lanyard_application_use_local (self, g_object_get_data (G_OBJECT (task), "notice"));
+}
+
+static void
+on_signed_out_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LanyardApplication *self = LANYARD_APPLICATION (object);
+  SignOut *sign_out = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  /* The server may be away: the sign-in is forgotten here all the same, and the user told. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *host = lanyard_connection_dup_host (sign_out->url);
+
+      g_debug ("The server did not take the sign-out: %s", error->message);
+      g_object_set_data_full (G_OBJECT (result), "notice",
+                              /* Translators: %s is a server's host name */
+                              g_strdup_printf (_("Signed out on this computer; %s could not be told and "
+                                                 "still takes the old sign-in until it expires."),
+                                               host),
+                              g_free);
+    }
+
+  lanyard_server_token_clear_async (sign_out->url, sign_out->email, NULL,
+                                    on_sign_out_token_cleared_cb, g_object_ref (result));
+  (void)self;
+}
+
+void
+lanyard_application_sign_out (LanyardApplication *self)
+{
+  LanyardStore *store;
+  g_autoptr(GTask) task = NULL;
+  SignOut *sign_out;
+
+  g_return_if_fail (LANYARD_IS_APPLICATION (self));
+
+  lanyard_application_cancel_connecting (self);
+
+  sign_out = g_new0 (SignOut, 1);
+  sign_out->url = g_settings_get_string (self->settings, "server-url");
+  sign_out->email = g_settings_get_string (self->settings, "server-email");
+
+  task = g_task_new (self, NULL, on_signed_out_cb, NULL);
+  g_task_set_source_tag (task, lanyard_application_sign_out);
+  g_task_set_task_data (task, sign_out, (GDestroyNotify)sign_out_free);
+
+  store = self->window != NULL ? lanyard_window_get_store (self->window) : NULL;
+  if (store != NULL && LANYARD_IS_REMOTE_STORE (store))
+    {
+      g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (store), g_object_unref);
+      g_task_run_in_thread (task, sign_out_thread);
+    }
+  else
+    /* Not connected: there is no token in use to revoke, only one to forget. */
+    g_task_return_boolean (task, TRUE);
 }
 
 /* Actions */
@@ -313,11 +648,9 @@ static void
 lanyard_application_activate (GApplication *application)
 {
   LanyardApplication *self = LANYARD_APPLICATION (application);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window != NULL)
+  if (self->window != NULL)
     {
-      gtk_window_present (window);
+      gtk_window_present (GTK_WINDOW (self->window));
       return;
     }
 
@@ -328,9 +661,7 @@ lanyard_application_activate (GApplication *application)
   self->opening = TRUE;
   g_application_hold (application);
 
-  g_free (self->database_path);
-  self->database_path = lanyard_application_dup_database_path ();
-  open_store_async (self, self->database_path, NULL, on_store_opened_cb, NULL);
+  lanyard_application_open_saved (self);
 }
 
 static void
@@ -339,7 +670,11 @@ lanyard_application_finalize (GObject *object)
   LanyardApplication *self = LANYARD_APPLICATION (object);
 
   g_clear_handle_id (&self->screenshot_source, g_source_remove);
+  lanyard_application_cancel_connecting (self);
+  g_clear_weak_pointer (&self->window);
   g_clear_pointer (&self->database_path, g_free);
+  g_clear_pointer (&self->notice, g_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lanyard_application_parent_class)->finalize (object);
 }
@@ -359,6 +694,7 @@ lanyard_application_class_init (LanyardApplicationClass *klass)
 static void
 lanyard_application_init (LanyardApplication *self)
 {
+  self->settings = g_settings_new (APP_ID);
 }
 
 LanyardApplication *

@@ -1295,6 +1295,8 @@ on_check_done_cb (GObject      *object,
 
   if (check == NULL)
     {
+      /* A server away or a sign-in refused is also the window's to say, in its banner; the mapping stays. */
+      lanyard_ui_report_store_error (GTK_WIDGET (self), error);
       lanyard_import_dialog_show_error (self, _("Could Not Check the People"), error->message);
       lanyard_import_dialog_set_page (self, PAGE_MAPPING);
       lanyard_import_dialog_update (self);
@@ -1456,6 +1458,8 @@ on_import_done_cb (GObject      *object,
     }
   else
     {
+      /* A server away or a sign-in refused is also the window's to say; the preview stays, to import again. */
+      lanyard_ui_report_store_error (GTK_WIDGET (self), error);
       lanyard_import_dialog_set_page (self, PAGE_PREVIEW);
       lanyard_import_dialog_show_error (self, _("Could Not Import the People"), error->message);
     }

@@ -155,7 +155,10 @@ struct _LanyardPeopleSection
   GtkSingleSelection  *selection;
   AdwStatusPage       *no_results_status_page;
   AdwFlap             *flap;
-  LanyardPersonPane   *person_pane;  /* owned by the flap; NULL until a person is first opened */
+  GtkWidget           *list_area;
+  AdwBin              *pane_host;    /* the flap: holds the pane */
+  LanyardPersonPane   *person_pane;  /* in pane_host; NULL until a person is first opened */
+  guint                reveal_tick;  /* revealing the pane once the flap has been laid out */
   GtkActionBar        *selection_bar;
   GtkLabel            *marked_label;
   GtkActionBar        *export_bar;
@@ -263,11 +266,13 @@ create_demo_facility_finish (LanyardPeopleSection  *self,
 
 /* State */
 
+/* A server that cannot be reached is the window's to say (a banner); anything else is a toast. */
 static void
 lanyard_people_section_toast_error (LanyardPeopleSection *self,
                                     const GError         *error)
 {
-  lanyard_ui_toast (GTK_WIDGET (self), error->message);
+  if (!lanyard_ui_report_store_error (GTK_WIDGET (self), error))
+    lanyard_ui_toast (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -838,6 +843,9 @@ lanyard_people_section_show_error (LanyardPeopleSection *self,
 {
   g_autofree char *description = g_markup_escape_text (error->message, -1);
 
+  /* The window's banner says the server is away; this page says what could not be read. */
+  lanyard_ui_report_store_error (GTK_WIDGET (self), error);
+
   adw_status_page_set_description (self->error_status_page, description);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
@@ -982,10 +990,7 @@ lanyard_people_section_ensure_pane (LanyardPeopleSection *self)
   if (self->person_pane != NULL)
     return self->person_pane;
 
-  self->person_pane = g_object_new (LANYARD_TYPE_PERSON_PANE,
-                                    "width-request", 340,
-                                    NULL);
-  gtk_widget_add_css_class (GTK_WIDGET (self->person_pane), "background");
+  self->person_pane = g_object_new (LANYARD_TYPE_PERSON_PANE, NULL);
   g_signal_connect_object (self->person_pane, "person-saved",
                            G_CALLBACK (on_person_pane_person_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->person_pane, "person-deleted",
@@ -996,7 +1001,7 @@ lanyard_people_section_ensure_pane (LanyardPeopleSection *self)
                            G_CALLBACK (on_person_pane_close_requested_cb), self, G_CONNECT_SWAPPED);
   lanyard_person_pane_set_store (self->person_pane, self->store);
   lanyard_person_pane_set_facility (self->person_pane, self->facility);
-  adw_flap_set_flap (self->flap, GTK_WIDGET (self->person_pane));
+  adw_bin_set_child (self->pane_host, GTK_WIDGET (self->person_pane));
 
   return self->person_pane;
 }
@@ -1011,9 +1016,53 @@ lanyard_people_section_get_shown_person (LanyardPeopleSection *self)
   return lanyard_person_pane_get_person (self->person_pane);
 }
 
+static gboolean
+on_flap_tick_cb (GtkWidget     *flap,
+                 GdkFrameClock *frame_clock,
+                 gpointer       user_data)
+{
+  LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (user_data);
+
+  if (gtk_widget_get_mapped (flap) && gtk_widget_get_width (flap) == 0)
+    return G_SOURCE_CONTINUE;
+
+  self->reveal_tick = 0;
+  if (lanyard_people_section_get_shown_person (self) != NULL)
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * AdwFlap (libadwaita 1.2) starts its reveal at the speed 0 divided by the
+ * width it last laid the flap out at: on a flap shown but not laid out
+ * yet (the People page just switched to), that is NaN, and the first frame
+ * of the animation allocates the list with a width of INT_MIN. Such a flap
+ * is revealed on the first frame after it has been laid out.
+ */
+static void
+lanyard_people_section_reveal_pane (LanyardPeopleSection *self)
+{
+  GtkWidget *flap = GTK_WIDGET (self->flap);
+
+  if (self->reveal_tick != 0)
+    return;
+
+  if (gtk_widget_get_mapped (flap) && gtk_widget_get_width (flap) == 0)
+    {
+      self->reveal_tick = gtk_widget_add_tick_callback (flap, on_flap_tick_cb, self, NULL);
+      return;
+    }
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
 static void
 lanyard_people_section_close_pane (LanyardPeopleSection *self)
 {
+  if (self->reveal_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->flap), self->reveal_tick);
+  self->reveal_tick = 0;
   adw_flap_set_reveal_flap (self->flap, FALSE);
   if (self->person_pane != NULL)
     lanyard_person_pane_set_person (self->person_pane, NULL);
@@ -1027,7 +1076,7 @@ lanyard_people_section_open_pane (LanyardPeopleSection *self,
                                   LanyardPerson        *person)
 {
   lanyard_person_pane_set_person (lanyard_people_section_ensure_pane (self), person);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  lanyard_people_section_reveal_pane (self);
 }
 
 typedef struct {
@@ -1112,7 +1161,7 @@ lanyard_people_section_switch_pane (LanyardPeopleSection *self,
 
   if (shown != NULL && person != NULL && lanyard_person_get_id (shown) == lanyard_person_get_id (person))
     {
-      adw_flap_set_reveal_flap (self->flap, TRUE);
+      lanyard_people_section_reveal_pane (self);
       return;
     }
 
@@ -2271,7 +2320,8 @@ people_escape_action (GtkWidget  *widget,
 {
   LanyardPeopleSection *self = LANYARD_PEOPLE_SECTION (widget);
 
-  if (adw_flap_get_reveal_flap (self->flap))
+  /* Open, or about to be (see lanyard_people_section_reveal_pane()). */
+  if (adw_flap_get_reveal_flap (self->flap) || self->reveal_tick != 0)
     lanyard_people_section_switch_pane (self, NULL, GTK_INVALID_LIST_POSITION);
   else if (self->selection_mode)
     lanyard_people_section_set_selection_mode (self, FALSE);
@@ -2307,6 +2357,9 @@ lanyard_people_section_dispose (GObject *object)
   g_clear_object (&self->demo_cancellable);
   g_clear_object (&self->facets_cancellable);
 
+  if (self->reveal_tick != 0 && self->flap != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->flap), self->reveal_tick);
+  self->reveal_tick = 0;
   self->person_pane = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), LANYARD_TYPE_PEOPLE_SECTION);
   /* dispose_template() only takes the children bound to fields. */
@@ -2440,6 +2493,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, create_demo_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, demo_spinner);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, error_status_page);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_area);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, all_tile);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, has_access_tile);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, no_access_tile);
@@ -2456,6 +2510,7 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, no_results_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, flap);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, pane_host);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, marked_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, export_bar);
@@ -2746,4 +2801,35 @@ lanyard_people_section_new_facility (LanyardPeopleSection *self)
 
   if (self->store != NULL)
     lanyard_people_section_ask_new_facility (self, NULL, NULL);
+}
+
+void
+lanyard_people_section_set_current (LanyardPeopleSection *self,
+                                    gboolean              current)
+{
+  g_return_if_fail (LANYARD_IS_PEOPLE_SECTION (self));
+
+  /* The tiles, the search and the list; the person pane stays as it is, with what was typed. */
+  gtk_widget_set_sensitive (self->list_area, current);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->empty_status_page), current);
+  if (current)
+    gtk_widget_remove_css_class (self->list_area, "not-current");
+  else
+    gtk_widget_add_css_class (self->list_area, "not-current");
+}
+
+gboolean
+lanyard_people_section_get_current (LanyardPeopleSection *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_SECTION (self), FALSE);
+
+  return gtk_widget_get_sensitive (self->list_area);
+}
+
+gboolean
+lanyard_people_section_get_has_unsaved_changes (LanyardPeopleSection *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PEOPLE_SECTION (self), FALSE);
+
+  return self->person_pane != NULL && lanyard_person_pane_get_has_unsaved_changes (self->person_pane);
 }

@@ -25,6 +25,16 @@ void             lanyard_people_section_set_facility (LanyardPeopleSection *self
                                                       LanyardFacility      *facility);
 /* TRUE until what the section shows has been read from the store. */
 gboolean         lanyard_people_section_get_busy     (LanyardPeopleSection *self);
+/*
+ * FALSE while the store cannot be reached: the tiles, the search and the
+ * list stay in sight but dimmed and insensitive, so that nothing read
+ * before passes for current; the person pane keeps what was typed.
+ */
+void             lanyard_people_section_set_current  (LanyardPeopleSection *self,
+                                                      gboolean              current);
+gboolean         lanyard_people_section_get_current  (LanyardPeopleSection *self);
+/* TRUE while something typed in the person pane has not been stored. */
+gboolean         lanyard_people_section_get_has_unsaved_changes (LanyardPeopleSection *self);
 /* Reads the counts and the list again. */
 void             lanyard_people_section_reload       (LanyardPeopleSection *self);
 void             lanyard_people_section_focus_search (LanyardPeopleSection *self);

@@ -621,6 +621,15 @@ lanyard_person_pane_toast (LanyardPersonPane *self,
   lanyard_ui_toast (GTK_WIDGET (self), message);
 }
 
+/* A store call failed: a server that cannot be reached is the window's to say (a banner); the rest a toast. */
+static void
+lanyard_person_pane_toast_error (LanyardPersonPane *self,
+                                 const GError      *error)
+{
+  if (!lanyard_ui_report_store_error (GTK_WIDGET (self), error))
+    lanyard_person_pane_toast (self, error->message);
+}
+
 static void
 lanyard_person_pane_update_profile_problems (LanyardPersonPane *self)
 {
@@ -1648,7 +1657,7 @@ on_history_read_cb (GObject      *object,
 
   if (events == NULL)
     {
-      lanyard_person_pane_toast (self, error->message);
+      lanyard_person_pane_toast_error (self, error);
       return;
     }
 
@@ -1884,7 +1893,7 @@ lanyard_person_pane_change_failed (LanyardPersonPane *self,
         lanyard_person_pane_find_duplicate (self, change);
     }
   else
-    lanyard_person_pane_toast (self, error->message);
+    lanyard_person_pane_toast_error (self, error);
 
   /* Switches show what is stored; typed text stays as typed. */
   lanyard_person_pane_sync_access (self);
@@ -2056,7 +2065,7 @@ on_person_read_cb (GObject      *object,
 
   if (person == NULL)
     {
-      lanyard_person_pane_toast (self, error->message);
+      lanyard_person_pane_toast_error (self, error);
       return;
     }
 
@@ -2088,7 +2097,7 @@ on_grants_read_cb (GObject      *object,
 
   if (grants == NULL)
     {
-      lanyard_person_pane_toast (self, error->message);
+      lanyard_person_pane_toast_error (self, error);
       return;
     }
 
@@ -2190,7 +2199,7 @@ on_targets_read_cb (GObject      *object,
     return;
 
   if (targets == NULL)
-    lanyard_person_pane_toast (self, error->message);
+    lanyard_person_pane_toast_error (self, error);
   else if (doors)
     lanyard_person_pane_targets_read (self, targets, NULL);
   else
@@ -2446,7 +2455,7 @@ on_person_deleted_cb (GObject      *object,
 
   if (error != NULL)
     {
-      lanyard_person_pane_toast (self, error->message);
+      lanyard_person_pane_toast_error (self, error);
       return;
     }
 

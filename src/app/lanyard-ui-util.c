@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-ui-util.h"
+#include "lanyard-window.h"
 
 void
 lanyard_ui_toast (GtkWidget  *widget,
@@ -86,4 +87,24 @@ lanyard_ui_confirm_dialog_new (GtkWidget  *widget,
   adw_message_dialog_set_close_response (dialog, "cancel");
 
   return dialog;
+}
+
+gboolean
+lanyard_ui_report_store_error (GtkWidget    *widget,
+                               const GError *error)
+{
+  GtkRoot *root;
+  GtkWindow *window;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  if (error == NULL)
+    return FALSE;
+
+  root = gtk_widget_get_root (widget);
+  window = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+  while (window != NULL && !LANYARD_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+
+  return window != NULL && lanyard_window_report_store_error (LANYARD_WINDOW (window), error);
 }

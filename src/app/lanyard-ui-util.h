@@ -38,4 +38,13 @@ AdwMessageDialog *lanyard_ui_confirm_dialog_new  (GtkWidget  *widget,
                                                   const char *confirm_id,
                                                   const char *confirm_label);
 
+/*
+ * Hands a store error to the main window @widget is in (or a dialog of it
+ * is over): when it says the server cannot be reached or no longer takes
+ * the sign-in, the window shows so in a banner and tries again, and this
+ * returns TRUE. Otherwise FALSE: the caller says it as it would.
+ */
+gboolean          lanyard_ui_report_store_error  (GtkWidget    *widget,
+                                                  const GError *error);
+
 G_END_DECLS

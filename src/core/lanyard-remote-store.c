@@ -286,10 +286,35 @@ node_to_bytes (JsonNode *node)
   return g_bytes_new_take (data, length);
 }
 
+/* The seconds a 429 answer's Retry-After asks to wait (delta-seconds or an HTTP date); 0 without one. */
+static guint
+get_retry_after (SoupMessage *message)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
+  g_autoptr(GDateTime) date = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  guint64 seconds;
+  GTimeSpan left;
+
+  if (value == NULL)
+    return 0;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &seconds, NULL))
+    return (guint)seconds;
+
+  if (!(date = soup_date_time_new_from_http_string (value)))
+    return 0;
+  now = g_date_time_new_now_utc ();
+  left = g_date_time_difference (date, now);
+
+  return left > 0 ? (guint)MIN ((left + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, G_MAXUINT) : 0;
+}
+
 /*
  * Sends @method @path (below /api/v1, with its query already escaped) with
  * @body, and reads the answer. With @out_answer the answer must be JSON;
- * without, a body is ignored (204, 202). Errors: see the header.
+ * without, a body is ignored (204, 202). Errors: see the header; with
+ * RATE_LIMITED, @out_retry_after gets the seconds the server asked to wait.
  */
 static gboolean
 send_request (SoupSession     *session,
@@ -300,6 +325,7 @@ send_request (SoupSession     *session,
               JsonNode        *body,
               JsonNode       **out_answer,
               guint64         *out_connection_id,
+              guint           *out_retry_after,
               GCancellable    *cancellable,
               GError         **error)
 {
@@ -358,6 +384,8 @@ send_request (SoupSession     *session,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
+      if (out_retry_after != NULL && soup_message_get_status (message) == STATUS_TOO_MANY_REQUESTS)
+        *out_retry_after = get_retry_after (message);
       set_status_error (error, endpoint->server, message, answer);
       return FALSE;
     }
@@ -404,7 +432,7 @@ remote_call (LanyardRemoteStore  *self,
   guint64 connection_id = 0;
 
   if (!send_request (self->session, &self->endpoint, self->authorization, method, path, body,
-                     out_answer, &connection_id, cancellable, error))
+                     out_answer, &connection_id, NULL, cancellable, error))
     return FALSE;
 
   /* Connection ids grow as a session opens connections; sequential calls see them in order. */
@@ -853,10 +881,14 @@ lanyard_remote_store_save_person (LanyardStore   *store,
                       create, "/people", cancellable, error);
 }
 
+/* docs/api.md: lanyardd refuses bodies over 16 MiB (413); about 20,000 people of a typical import. */
+#define MAX_BATCH_BODY_SIZE (16 * 1024 * 1024)
+
 static guint
 post_batch (LanyardRemoteStore  *self,
             const char          *path,
             JsonObject          *body,
+            guint                n_people,
             const char          *count_member,
             GCancellable        *cancellable,
             GError             **error)
@@ -864,6 +896,25 @@ post_batch (LanyardRemoteStore  *self,
   g_autoptr(JsonNode) node = node_new_object (body);
   g_autoptr(JsonNode) answer = NULL;
   guint count = 0;
+
+  /* Said here, before anything is sent, rather than as the server's 413 after sending it all. */
+  {
+    g_autoptr(JsonGenerator) generator = json_generator_new ();
+    g_autofree char *text = NULL;
+    gsize length = 0;
+
+    json_generator_set_root (generator, node);
+    text = json_generator_to_data (generator, &length);
+    if (length > MAX_BATCH_BODY_SIZE)
+      {
+        g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                     ngettext ("An import of %u person is too large to send to the server at once; split the file",
+                               "An import of %u people is too large to send to the server at once; split the file",
+                               n_people),
+                     n_people);
+        return 0;
+      }
+  }
 
   if (!remote_call (self, "POST", path, node, &answer, cancellable, error) ||
       !read_count (answer, count_member, self->endpoint.server, &count, error))
@@ -882,7 +933,7 @@ lanyard_remote_store_create_people (LanyardStore  *store,
 {
   g_autofree char *path = facility_path (facility_id, "/people/batch");
 
-  return post_batch (LANYARD_REMOTE_STORE (store), path, batch_body (people, grants), "created",
+  return post_batch (LANYARD_REMOTE_STORE (store), path, batch_body (people, grants), people->len, "created",
                      cancellable, error);
 }
 
@@ -907,7 +958,7 @@ lanyard_remote_store_import_people (LanyardStore  *store,
   else
     json_object_set_string_member (body, "summary", summary);
 
-  return post_batch (LANYARD_REMOTE_STORE (store), path, body, "imported", cancellable, error);
+  return post_batch (LANYARD_REMOTE_STORE (store), path, body, people->len, "imported", cancellable, error);
 }
 
 static guint
@@ -1296,6 +1347,7 @@ typedef struct {
   char         *token;   /* or the email, for sign-in */
   char         *code;
   GTlsDatabase *tls_database;
+  guint         retry_after;  /* sign-in: the server's Retry-After with RATE_LIMITED */
 } ConnectData;
 
 static void
@@ -1436,7 +1488,8 @@ sign_in_request (ConnectData   *data,
     return FALSE;
 
   session = session_new (data->tls_database);
-  return send_request (session, &endpoint, NULL, "POST", path, body, out_answer, NULL, cancellable, error);
+  return send_request (session, &endpoint, NULL, "POST", path, body, out_answer, NULL, &data->retry_after,
+                       cancellable, error);
 }
 
 static void
@@ -1556,6 +1609,20 @@ lanyard_remote_exchange_code_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_remote_exchange_code_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+lanyard_remote_sign_in_get_retry_after (GAsyncResult *result)
+{
+  ConnectData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lanyard_remote_request_code_async ||
+                        g_task_get_source_tag (G_TASK (result)) == lanyard_remote_exchange_code_async, 0);
+
+  data = g_task_get_task_data (G_TASK (result));
+
+  return data->retry_after;
 }
 
 /* ------------------------------------------------------------------------ */

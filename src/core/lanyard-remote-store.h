@@ -72,5 +72,10 @@ void                lanyard_remote_exchange_code_async  (const char          *ur
                                                          gpointer             user_data);
 char               *lanyard_remote_exchange_code_finish (GAsyncResult        *result,
                                                          GError             **error);
+/*
+ * For a result of the two calls above that failed with RATE_LIMITED: the
+ * seconds the server asked to wait (its Retry-After), 0 when it did not say.
+ */
+guint               lanyard_remote_sign_in_get_retry_after (GAsyncResult     *result);
 
 G_END_DECLS
