@@ -1071,6 +1071,7 @@ append_int (GString *out,
   g_string_append_len (out, p, end - p);
 }
 
+/* Member names are property names (or fixed ones), which GObject keeps to [A-Za-z0-9-]: nothing to escape. */
 static void
 append_member_name (GString    *out,
                     const char *name,
@@ -1078,8 +1079,9 @@ append_member_name (GString    *out,
 {
   if (!first)
     g_string_append_c (out, ',');
-  append_string (out, name);
-  g_string_append_c (out, ':');
+  g_string_append_c (out, '"');
+  g_string_append (out, name);
+  g_string_append_len (out, "\":", 2);
 }
 
 /* FALSE for a property of a kind value_to_node() does not know either. */
