@@ -782,8 +782,9 @@ give_awkward_grants (Fixture *f,
                                     grants, NULL, &error);
   g_assert_no_error (error);
 
-  /* Tags holding what splits a list. */
+  /* Tags holding what splits a list, and a cell a spreadsheet would run as a formula. */
   lanyard_person_set_custom_tags (saved, (const char *[]) { "a;b", "c|d", "gym (am)", NULL });
+  lanyard_person_set_notes (saved, "=HYPERLINK(\"http://evil.example\",\"Click\")");
   tagged = lanyard_store_save_person (f->store, saved, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstrv (lanyard_person_get_custom_tags (tagged), ((const char *[]) { "a;b", "c|d", "gym (am)", NULL }));
@@ -843,6 +844,22 @@ test_round_trip (Fixture       *f,
   g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "Gym (mon-fri 07:00-22:00)"));
   g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "All doors (daily 06:00-23:00)"));
   g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), "\"\"Annex (old\"\""));
+
+  /* The formula is written so that no spreadsheet runs it, and read back as typed (compared above); phone numbers stay as they are. */
+  g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), ",\"'=HYPERLINK(\"\"http://evil.example\"\""));
+  g_assert_null (strstr (g_bytes_get_data (first, NULL), "'+"));
+  g_assert_nonnull (strstr (g_bytes_get_data (first, NULL), ",+"));
+  {
+    g_autoptr(LanyardPeopleQuery) query = lanyard_people_query_new (other_id);
+    g_autoptr(LanyardPeoplePage) page = NULL;
+
+    query->search = g_strdup ("Lovelace");
+    page = lanyard_store_query_people (f->store, query, NULL, 10, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->people->len, ==, 1);
+    g_assert_cmpstr (lanyard_person_get_notes (g_ptr_array_index (page->people, 0)), ==,
+                     "=HYPERLINK(\"http://evil.example\",\"Click\")");
+  }
 }
 
 typedef struct {

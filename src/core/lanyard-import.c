@@ -927,6 +927,40 @@ lanyard_import_result_dup_failed_csv (LanyardImportResult *self,
 /* Reading cells */
 
 /* Trimmed copy of a cell; NULL for an empty one. */
+/*
+ * Spreadsheets run a cell that starts with "=", "+", "-" or "@" as a
+ * formula, and a tab or carriage return can hide such a start (CSV
+ * injection). A note like "=HYPERLINK(…)", typed by anyone who may edit a
+ * person, would then run on the machine of whoever opens the export. The
+ * export puts an apostrophe before such a cell — spreadsheets show the text
+ * and hide the apostrophe — and the import takes it off again.
+ */
+static gboolean
+is_formula_start (char c)
+{
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* NULL when @value is safe as it is. A phone number ("+49 151 …") or a number ("-5") is not a formula. */
+static char *
+dup_formula_safe (const char *value)
+{
+  if (value == NULL || !is_formula_start (value[0]))
+    return NULL;
+
+  if (value[0] == '+' || value[0] == '-')
+    {
+      const char *p = value + 1;
+
+      while (*p != '\0' && strchr ("0123456789 ()./-", *p) != NULL)
+        p++;
+      if (*p == '\0' && p > value + 1)
+        return NULL;
+    }
+
+  return g_strconcat ("'", value, NULL);
+}
+
 static char *
 cell_dup (LanyardCsvTable *table,
           guint            row,
@@ -938,6 +972,9 @@ cell_dup (LanyardCsvTable *table,
     return NULL;
 
   text = g_strstrip (g_strdup (lanyard_csv_table_get_cell (table, row, column)));
+  /* The apostrophe an export put before what a spreadsheet would run as a formula. */
+  if (text[0] == '\'' && is_formula_start (text[1]))
+    memmove (text, text + 1, strlen (text));
   if (*text == '\0')
     g_clear_pointer (&text, g_free);
 
@@ -1973,6 +2010,7 @@ lanyard_export_people (LanyardStore              *store,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) doors = g_string_new (NULL);
   g_autoptr(GString) scopes = g_string_new (NULL);
+  g_autoptr(GPtrArray) safe_cells = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *cursor = NULL;
   guint64 n = 0;
 
@@ -2038,7 +2076,19 @@ lanyard_export_people (LanyardStore              *store,
                                                                : source_label (person);
           cells[13] = lanyard_person_get_external_id (person);
           cells[14] = lanyard_person_get_has_access (person) ? "yes" : "no";
+
+          for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+            {
+              char *safe = dup_formula_safe (cells[c]);
+
+              if (safe != NULL)
+                {
+                  g_ptr_array_add (safe_cells, safe);
+                  cells[c] = safe;
+                }
+            }
           lanyard_csv_append_row (out, cells, G_N_ELEMENTS (cells), ',');
+          g_ptr_array_set_size (safe_cells, 0);
           n++;
 
           if (out->len >= EXPORT_FLUSH_BYTES && !flush (stream, out, cancellable, error))
