@@ -619,6 +619,9 @@ app_about_action (GSimpleAction *action,
                         "developer-name", _("The Lanyard developers"),
                         "comments", _("Decide who may open which door, and when."),
                         "license-type", GTK_LICENSE_GPL_3_0,
+                        /* The same addresses as the metainfo's <url>s (data/app.lanyard.Lanyard.metainfo.xml.in). */
+                        "website", "https://lanyard.app/",
+                        "issue-url", "https://lanyard.app/issues",
                         NULL);
 
   gtk_window_present (GTK_WINDOW (about));
@@ -700,8 +703,10 @@ lanyard_application_init (LanyardApplication *self)
 LanyardApplication *
 lanyard_application_new (void)
 {
+  /* The resources keep one path whatever the id (the .Devel build's differs). */
   return g_object_new (LANYARD_TYPE_APPLICATION,
                        "application-id", APP_ID,
+                       "resource-base-path", "/app/lanyard/Lanyard",
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
 }

@@ -1315,6 +1315,10 @@ lanyard_window_init (LanyardWindow *self)
   self->busy = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+#ifdef LANYARD_DEVEL
+  /* The striped header bar of GNOME's development builds. */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
 
   self->settings = g_settings_new (APP_ID);
 

@@ -12,10 +12,16 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(LanyardApplication) app = NULL;
+  const char *localedir;
 
   lanyard_application_profile_mark ("main");
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* LANYARD_LOCALEDIR=_build/po runs an uninstalled build in another
+   * language: meson compiles each po/LANG.po to _build/po/LANG/LC_MESSAGES. */
+  localedir = g_getenv ("LANYARD_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -802,7 +803,7 @@ cmd_init (Cli     *cli,
       if (!(saved = lanyard_store_save_facility (store, facility, NULL, error)))
         return FALSE;
 
-      outf (_("Created the facility “%s” (id %" G_GINT64_FORMAT ", time zone %s).\n"),
+      outf (_("Created the facility “%s” (id %" PRId64 ", time zone %s).\n"),
             lanyard_facility_get_name (saved), lanyard_facility_get_id (saved),
             lanyard_facility_get_timezone (saved));
     }
@@ -914,8 +915,8 @@ cmd_demo (Cli     *cli,
     return FALSE;
 
   facility = cli_find_facility (cli, facility_id);
-  outf (ngettext ("Created the facility “%s” (id %" G_GINT64_FORMAT ") with %u person in %.1f s.\n",
-                  "Created the facility “%s” (id %" G_GINT64_FORMAT ") with %u people in %.1f s.\n",
+  outf (ngettext ("Created the facility “%s” (id %" PRId64 ") with %u person in %.1f s.\n",
+                  "Created the facility “%s” (id %" PRId64 ") with %u people in %.1f s.\n",
                   (gulong)n_people),
         facility ? lanyard_facility_get_name (facility) : "?", facility_id, (guint)n_people,
         (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
@@ -1241,11 +1242,11 @@ describe_grant_target (LanyardGrant *grant)
     case LANYARD_GRANT_FACILITY:
       return g_strdup (_("every door of the facility"));
     case LANYARD_GRANT_DOOR:
-      return g_strdup_printf (_("door “%s” (id %" G_GINT64_FORMAT ")"), name ? name : "?",
+      return g_strdup_printf (_("door “%s” (id %" PRId64 ")"), name ? name : "?",
                               lanyard_grant_get_target_id (grant));
     case LANYARD_GRANT_SCOPE:
     default:
-      return g_strdup_printf (_("access scope “%s” (id %" G_GINT64_FORMAT ")"), name ? name : "?",
+      return g_strdup_printf (_("access scope “%s” (id %" PRId64 ")"), name ? name : "?",
                               lanyard_grant_get_target_id (grant));
     }
 }
@@ -1621,7 +1622,7 @@ cmd_people_add (Cli     *cli,
     {
       g_autofree char *name = lanyard_person_dup_display_name (saved);
 
-      outf (_("Added %s (id %" G_GINT64_FORMAT ").\n"), name, lanyard_person_get_id (saved));
+      outf (_("Added %s (id %" PRId64 ").\n"), name, lanyard_person_get_id (saved));
     }
 
   return TRUE;
@@ -1769,7 +1770,7 @@ cmd_people_delete (Cli     *cli,
       g_autofree char *question = NULL;
 
       if (people->len == 1)
-        question = g_strdup_printf (_("Delete %s (id %" G_GINT64_FORMAT ")? This cannot be undone."),
+        question = g_strdup_printf (_("Delete %s (id %" PRId64 ")? This cannot be undone."),
                                     first_name, g_array_index (ids, gint64, 0));
       else
         question = g_strdup_printf (ngettext ("Delete %u person? This cannot be undone.",
@@ -1791,7 +1792,7 @@ cmd_people_delete (Cli     *cli,
     }
 
   if (deleted == 1)
-    outf (_("Deleted %s (id %" G_GINT64_FORMAT ").\n"), first_name, g_array_index (ids, gint64, 0));
+    outf (_("Deleted %s (id %" PRId64 ").\n"), first_name, g_array_index (ids, gint64, 0));
   else
     outf (ngettext ("Deleted %u person.\n", "Deleted %u people.\n", deleted), deleted);
 
@@ -1819,7 +1820,7 @@ resolve_door (LanyardStore  *store,
   if (person == NULL)
     {
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no person with id %" G_GINT64_FORMAT ", so no facility to look up the door “%s” at"),
+                   _("There is no person with id %" PRId64 ", so no facility to look up the door “%s” at"),
                    person_id, text);
       return FALSE;
     }
@@ -1838,7 +1839,7 @@ resolve_door (LanyardStore  *store,
 
   g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
                _("The person’s facility has no door called “%s”; “lanyardctl doors --facility %"
-                 G_GINT64_FORMAT "” lists them"), text, facility_id);
+                 PRId64 "” lists them"), text, facility_id);
   return FALSE;
 }
 
@@ -2601,7 +2602,7 @@ export_progress_cb (guint    done,
   if (!progress->on_terminal)
     return;
 
-  line = g_strdup_printf (_("Exporting… %u people"), done);
+  line = g_strdup_printf (ngettext ("Exporting… %u person", "Exporting… %u people", done), done);
   progress->last_width = display_width (line);
   errf ("\r%s", line);
   fflush (stderr);
@@ -2671,8 +2672,8 @@ cmd_export (Cli     *cli,
 
   if (ok && output != NULL)
     /* Translators: %s is a file name */
-    errf (g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GUINT64_FORMAT " person to %s.\n",
-                       "Exported %" G_GUINT64_FORMAT " people to %s.\n", n),
+    errf (g_dngettext (GETTEXT_PACKAGE, "Exported %" PRIu64 " person to %s.\n",
+                       "Exported %" PRIu64 " people to %s.\n", n),
           n, output);
 
   return ok;

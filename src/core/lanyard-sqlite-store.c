@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -666,24 +667,24 @@ set_not_found (GError     **error,
     {
     case RECORD_FACILITY:
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no facility with id %" G_GINT64_FORMAT), id);
+                   _("There is no facility with id %" PRId64), id);
       break;
     case RECORD_DOOR:
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no door with id %" G_GINT64_FORMAT), id);
+                   _("There is no door with id %" PRId64), id);
       break;
     case RECORD_SCOPE:
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no access scope with id %" G_GINT64_FORMAT), id);
+                   _("There is no access scope with id %" PRId64), id);
       break;
     case RECORD_RULE:
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no access rule with id %" G_GINT64_FORMAT), id);
+                   _("There is no access rule with id %" PRId64), id);
       break;
     case RECORD_PERSON:
     default:
       g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                   _("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted"), id);
+                   _("There is no person with id %" PRId64 "; they may have been deleted"), id);
       break;
     }
 }
@@ -1219,10 +1220,10 @@ check_ids_in_facility (Conn          *conn,
         {
           if (strcmp (table, "door") == 0)
             g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                         _("There is no door with id %" G_GINT64_FORMAT " at this facility"), ids[i]);
+                         _("There is no door with id %" PRId64 " at this facility"), ids[i]);
           else
             g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                         _("There is no access scope with id %" G_GINT64_FORMAT " at this facility"), ids[i]);
+                         _("There is no access scope with id %" PRId64 " at this facility"), ids[i]);
           return FALSE;
         }
     }
@@ -2102,13 +2103,16 @@ recompute_facility_full (LanyardSqliteStore  *self,
         {
           if (has_access != sqlite3_column_int (people, 6))
             g_ptr_array_add (problems,
-                             g_strdup_printf (_("Person %" G_GINT64_FORMAT " is stored as %s but the access rules say %s"),
+                             g_strdup_printf (_("Person %" PRId64 " is stored as %s but the access rules say %s"),
                                               id,
                                               sqlite3_column_int (people, 6) ? _("having access") : _("having no access"),
                                               has_access ? _("they have access") : _("they have none")));
           if ((int)grants->len != sqlite3_column_int (people, 7))
             g_ptr_array_add (problems,
-                             g_strdup_printf (_("Person %" G_GINT64_FORMAT " is stored with %d grants but has %u"),
+                             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Person %" PRId64 " is stored with %d grant but has %u",
+                                                            "Person %" PRId64 " is stored with %d grants but has %u",
+                                                            sqlite3_column_int (people, 7)),
                                               id, sqlite3_column_int (people, 7), grants->len));
         }
       else if (has_access != sqlite3_column_int (people, 6) || (int)grants->len != sqlite3_column_int (people, 7))
@@ -2298,11 +2302,11 @@ set_duplicate_error (GError        **error,
 
   if (phone != NULL && g_strcmp0 (lanyard_person_get_phone (existing), phone) == 0)
     g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_DUPLICATE,
-                 _("%s (id %" G_GINT64_FORMAT ") already has the phone number %s"),
+                 _("%s (id %" PRId64 ") already has the phone number %s"),
                  name, lanyard_person_get_id (existing), phone);
   else
     g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_DUPLICATE,
-                 _("%s (id %" G_GINT64_FORMAT ") already has the email address %s"),
+                 _("%s (id %" PRId64 ") already has the email address %s"),
                  name, lanyard_person_get_id (existing), lanyard_person_get_email (existing));
 }
 

@@ -6,6 +6,7 @@
 #include "lanyard-server.h"
 #include "lanyard-server-private.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -534,7 +535,7 @@ request_get_int_param (Request    *req,
 
   if (!g_ascii_string_to_signed (text, 10, min, max, &value, NULL))
     {
-      request_fail_bad_request (req, _("The query parameter “%s” must be an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
+      request_fail_bad_request (req, _("The query parameter “%s” must be an integer from %" PRId64 " to %" PRId64),
                                 name, min, max);
       return FALSE;
     }
@@ -1489,7 +1490,7 @@ request_read_people_ids (Request     *req,
           !lanyard_auth_has_permission (req->server->auth, req->staff->id, *facility_id, "people.read"))
         {
           g_set_error (&error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_NOT_FOUND,
-                       _("There is no person with id %" G_GINT64_FORMAT "; they may have been deleted"),
+                       _("There is no person with id %" PRId64 "; they may have been deleted"),
                        g_array_index (ids, gint64, i));
           g_free (facility_id);
           request_fail (req, error);
