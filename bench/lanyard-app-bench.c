@@ -184,7 +184,68 @@ typedef struct {
   /* Waiting for a painted frame */
   gboolean            painted;
   gint64              painted_at;
+
+  /* LANYARD_BENCH_FRAMES=1: where the time of slow frames goes */
+  gint64              phase_at[6];         /* when each phase of the frame began, 0: not run */
 } Bench;
+
+/* The phases of a frame, as GdkFrameClock signals them (each only when something asked for it). */
+static const char * const frame_phases[] = { "flush-events", "before-paint", "update", "layout", "paint", "after-paint" };
+
+static void
+on_frame_phase_cb (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  Bench *bench = g_object_get_data (G_OBJECT (clock), "lanyard-bench");
+  guint phase = GPOINTER_TO_UINT (user_data);
+
+  bench->phase_at[phase] = g_get_monotonic_time ();
+}
+
+static void
+on_frame_done_cb (GdkFrameClock *clock,
+                  Bench         *bench)
+{
+  gint64 end = g_get_monotonic_time ();
+  gint64 start = 0;
+  double total;
+
+  for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
+    if (bench->phase_at[i] != 0 && (start == 0 || bench->phase_at[i] < start))
+      start = bench->phase_at[i];
+  total = (end - start) / 1000.0;
+
+  if (start != 0 && total > 12.0 && bench->doing != NULL)
+    {
+      g_print ("  slow frame (%s) %.1f ms:", bench->doing, total);
+      for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
+        {
+          gint64 next = end;
+
+          if (bench->phase_at[i] == 0)
+            continue;
+          for (guint j = i + 1; j < G_N_ELEMENTS (frame_phases); j++)
+            if (bench->phase_at[j] != 0)
+              {
+                next = bench->phase_at[j];
+                break;
+              }
+          g_print (" %s %.1f", frame_phases[i], (next - bench->phase_at[i]) / 1000.0);
+        }
+      g_print ("\n");
+    }
+  memset (bench->phase_at, 0, sizeof bench->phase_at);
+}
+
+static void
+watch_frames (Bench         *bench,
+              GdkFrameClock *clock)
+{
+  g_object_set_data (G_OBJECT (clock), "lanyard-bench", bench);
+  for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
+    g_signal_connect (clock, frame_phases[i], G_CALLBACK (on_frame_phase_cb), GUINT_TO_POINTER (i));
+  g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_frame_done_cb), bench);
+}
 
 static gboolean
 on_watch_tick_cb (gpointer user_data)
@@ -543,6 +604,8 @@ main (int   argc,
   bench.model = LANYARD_PEOPLE_MODEL (gtk_single_selection_get_model (
     GTK_SINGLE_SELECTION (gtk_grid_view_get_model (lanyard_test_get_widget (GTK_WIDGET (bench.window), "people_view")))));
   bench.watch_source = g_timeout_add_full (G_PRIORITY_HIGH, 1, on_watch_tick_cb, &bench, NULL);
+  if (g_getenv ("LANYARD_BENCH_FRAMES") != NULL)
+    watch_frames (&bench, gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)));
 
   if (g_list_model_get_n_items (G_LIST_MODEL (bench.model)) > 0)
     {

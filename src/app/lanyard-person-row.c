@@ -30,7 +30,7 @@ struct _LanyardPersonRow
   guint           marked : 1;
 
   GtkCheckButton *mark_check;       /* NULL until selection mode */
-  AdwAvatar      *avatar;
+  GtkWidget      *avatar;           /* LanyardInitials */
   GtkWidget      *text_box;
   GtkLabel       *name_label;
   GtkLabel       *external_id_label;
@@ -199,16 +199,148 @@ static const struct {
   [LANYARD_PERSON_BADGE_DISABLED] = { "error", 0 },
 };
 
+/*
+ * The person's initials in a coloured circle, as AdwAvatar draws them (its
+ * stylesheet's "avatar" node and colour classes, picked the same way), but
+ * without what a list row does not need: AdwAvatar shapes its label again
+ * on every new text to fit the font to the circle, which was half of the
+ * time a row took to show another person (bench/lanyard-app-bench: the
+ * frame that shows a new search's first page).
+ */
+#define INITIALS_COLORS 14
+
+#define LANYARD_TYPE_INITIALS (lanyard_initials_get_type ())
+G_DECLARE_FINAL_TYPE (LanyardInitials, lanyard_initials, LANYARD, INITIALS, GtkWidget)
+
+struct _LanyardInitials
+{
+  GtkWidget  parent_instance;
+  GtkLabel  *label;
+  guint      color;                 /* 1…INITIALS_COLORS, 0: none yet */
+};
+
+G_DEFINE_FINAL_TYPE (LanyardInitials, lanyard_initials, GTK_TYPE_WIDGET)
+
+static void
+lanyard_initials_dispose (GObject *object)
+{
+  LanyardInitials *self = LANYARD_INITIALS (object);
+
+  g_clear_pointer ((GtkWidget **)&self->label, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (lanyard_initials_parent_class)->dispose (object);
+}
+
+static void
+lanyard_initials_class_init (LanyardInitialsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lanyard_initials_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "avatar");
+  /* The row's own accessible label already says whose row it is. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_PRESENTATION);
+}
+
+static void
+lanyard_initials_init (LanyardInitials *self)
+{
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
+  gtk_widget_set_size_request (GTK_WIDGET (self), 36, 36);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+}
+
+/* The first letters of the first and the last word, in capitals, as AdwAvatar takes them. */
+static char *
+dup_initials (const char *text)
+{
+  g_autofree char *upper = g_utf8_strup (text, -1);
+  GString *initials = g_string_new (NULL);
+  const char *last;
+
+  g_strstrip (upper);
+  if (*upper == '\0')
+    return g_string_free (initials, FALSE);
+
+  g_string_append_unichar (initials, g_utf8_get_char (upper));
+  last = g_utf8_strrchr (upper, -1, ' ');
+  if (last != NULL && *g_utf8_next_char (last) != '\0')
+    g_string_append_unichar (initials, g_utf8_get_char (g_utf8_next_char (last)));
+
+  return g_string_free (initials, FALSE);
+}
+
+static void
+lanyard_initials_set_text (LanyardInitials *self,
+                           const char      *text)
+{
+  g_autofree char *initials = dup_initials (text != NULL ? text : "");
+  guint color = text != NULL && *text != '\0' ? g_str_hash (text) % INITIALS_COLORS + 1 : 1;
+
+  if (g_strcmp0 (gtk_label_get_label (self->label), initials) != 0)
+    gtk_label_set_label (self->label, initials);
+
+  /* Only when it changes: a class change restyles the node. */
+  if (color != self->color)
+    {
+      char name[16];
+
+      if (self->color != 0)
+        {
+          g_snprintf (name, sizeof name, "color%u", self->color);
+          gtk_widget_remove_css_class (GTK_WIDGET (self), name);
+        }
+      g_snprintf (name, sizeof name, "color%u", color);
+      gtk_widget_add_css_class (GTK_WIDGET (self), name);
+      self->color = color;
+    }
+}
+
+/*
+ * Phone numbers as rows show them, formatted once: libphonenumber's
+ * formatting runs its regular expressions (a third of a row's update), and
+ * the same people come back again and again as a search is typed and
+ * cleared. Main thread only, like the rows; emptied when it grows large.
+ */
+static const char *
+format_phone_cached (const char *e164)
+{
+  static GHashTable *formatted;
+  const char *text;
+
+  if (formatted == NULL)
+    formatted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  text = g_hash_table_lookup (formatted, e164);
+  if (text == NULL)
+    {
+      char *pretty = lanyard_phone_format_international (e164);
+
+      if (pretty == NULL)
+        return NULL;
+      if (g_hash_table_size (formatted) >= 4096)
+        g_hash_table_remove_all (formatted);
+      g_hash_table_insert (formatted, g_strdup (e164), pretty);
+      text = pretty;
+    }
+
+  return text;
+}
+
 /* "+49 151 23456789 · anna@example.com", whichever of the two there is. */
 static char *
 dup_contact_text (LanyardPerson *person)
 {
   const char *phone = lanyard_person_get_phone (person);
   const char *email = lanyard_person_get_email (person);
-  g_autofree char *pretty_phone = NULL;
+  const char *pretty_phone = NULL;
 
   if (phone != NULL)
-    pretty_phone = lanyard_phone_format_international (phone);
+    pretty_phone = format_phone_cached (phone);
 
   if (pretty_phone != NULL && email != NULL)
     /* Translators: a person's phone number and email address, side by side */
@@ -347,7 +479,7 @@ lanyard_person_row_update (LanyardPersonRow *self)
     {
       gtk_widget_add_css_class (widget, "placeholder");
       gtk_widget_remove_css_class (widget, "disabled-person");
-      adw_avatar_set_text (self->avatar, NULL);
+      lanyard_initials_set_text (LANYARD_INITIALS (self->avatar), NULL);
       gtk_label_set_label (self->name_label, "");
       gtk_label_set_label (self->contact_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->external_id_label), FALSE);
@@ -433,7 +565,7 @@ lanyard_person_row_update (LanyardPersonRow *self)
   if (message != NULL)
     severity = lanyard_person_get_app_message_severity (person);
 
-  adw_avatar_set_text (self->avatar, name);
+  lanyard_initials_set_text (LANYARD_INITIALS (self->avatar), name);
   gtk_label_set_label (self->name_label, name);
   gtk_label_set_label (self->external_id_label, external_id_text != NULL ? external_id_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->external_id_label), external_id_text != NULL);
@@ -702,9 +834,9 @@ lanyard_person_row_init (LanyardPersonRow *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (widget)), 12);
   gtk_widget_add_css_class (widget, "person-row");
 
-  self->avatar = ADW_AVATAR (adw_avatar_new (36, NULL, TRUE));
-  gtk_widget_set_valign (GTK_WIDGET (self->avatar), GTK_ALIGN_CENTER);
-  gtk_widget_set_parent (GTK_WIDGET (self->avatar), widget);
+  self->avatar = g_object_new (LANYARD_TYPE_INITIALS, NULL);
+  gtk_widget_set_valign (self->avatar, GTK_ALIGN_CENTER);
+  gtk_widget_set_parent (self->avatar, widget);
 
   self->text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (self->text_box, TRUE);
