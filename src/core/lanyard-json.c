@@ -488,6 +488,100 @@ invalid:
   }
 }
 
+/* Members of a request's object, with the codec's checks and messages (lanyard-json.h). */
+gboolean
+lanyard_json_object_get_string (JsonObject   *object,
+                                const char   *member,
+                                gboolean      required,
+                                const char  **out_value,
+                                GError      **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL && member != NULL && out_value != NULL, FALSE);
+
+  *out_value = NULL;
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!required)
+        return TRUE;
+      set_required_error (error, NULL, member);
+      return FALSE;
+    }
+
+  if (required && !node_holds (node, G_TYPE_STRING))
+    {
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                   _("“%s” must be a string"), member);
+      return FALSE;
+    }
+
+  return read_string (node, NULL, member, out_value, error);
+}
+
+gboolean
+lanyard_json_object_get_int64 (JsonObject  *object,
+                               const char  *member,
+                               gint64      *out_value,
+                               GError     **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL && member != NULL && out_value != NULL, FALSE);
+
+  if (!(node = json_object_get_member (object, member)))
+    {
+      set_required_error (error, NULL, member);
+      return FALSE;
+    }
+
+  return read_int64 (node, NULL, member, G_MININT64, G_MAXINT64, out_value, error);
+}
+
+gboolean
+lanyard_json_object_get_boolean (JsonObject  *object,
+                                 const char  *member,
+                                 gboolean    *out_value,
+                                 GError     **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL && member != NULL && out_value != NULL, FALSE);
+
+  if (!(node = json_object_get_member (object, member)))
+    {
+      set_required_error (error, NULL, member);
+      return FALSE;
+    }
+
+  return read_boolean (node, NULL, member, out_value, error);
+}
+
+GArray *
+lanyard_json_object_get_ids (JsonObject  *object,
+                             const char  *member,
+                             GError     **error)
+{
+  JsonNode *node;
+  GArray *ids = NULL;
+
+  g_return_val_if_fail (object != NULL && member != NULL, NULL);
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                   _("“%s” must be a list of ids (positive integers)"), member);
+      return NULL;
+    }
+
+  if (!read_ids (node, NULL, member, &ids, error))
+    return NULL;
+
+  return ids;
+}
+
 /* JSON text kept as a string: an embedded object or array, a string, or null. */
 static gboolean
 read_json_text (JsonNode    *node,

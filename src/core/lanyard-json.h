@@ -181,6 +181,31 @@ gboolean    lanyard_json_to_audit_query     (JsonNode                    *node,
                                              GError                     **error);
 
 /*
+ * One member of a request's JSON object, checked as the codec checks
+ * record members, with its messages (“email” is required, “enabled” must
+ * be true or false): a string (pointing into @object; missing or null is
+ * NULL, or “is required” when @required), an integer, a boolean (both
+ * required), a list of ids (positive integers, required; a new array of
+ * gint64). FALSE or NULL with LANYARD_STORE_ERROR_INVALID.
+ */
+gboolean    lanyard_json_object_get_string  (JsonObject                  *object,
+                                             const char                  *member,
+                                             gboolean                     required,
+                                             const char                 **out_value,
+                                             GError                     **error);
+gboolean    lanyard_json_object_get_int64   (JsonObject                  *object,
+                                             const char                  *member,
+                                             gint64                      *out_value,
+                                             GError                     **error);
+gboolean    lanyard_json_object_get_boolean (JsonObject                  *object,
+                                             const char                  *member,
+                                             gboolean                    *out_value,
+                                             GError                     **error);
+GArray     *lanyard_json_object_get_ids     (JsonObject                  *object,
+                                             const char                  *member,
+                                             GError                     **error);
+
+/*
  * The stable code of @error, as the API spells it: the nick of its
  * LanyardStoreError code ("not-found", "duplicate", "invalid", "conflict",
  * "permission-denied", "unavailable", "failed", "unauthenticated",

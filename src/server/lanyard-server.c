@@ -385,133 +385,6 @@ request_read_object (Request *req)
   return g_steal_pointer (&node);
 }
 
-/*
- * The members of request envelopes ({"email"}, {"ids", "enabled"} …),
- * which are not records and so not lanyard-json's. Each fails with
- * LANYARD_STORE_ERROR_INVALID naming the member.
- */
-static gboolean
-member_get_string (JsonObject  *object,
-                   const char  *member,
-                   gboolean     required,
-                   const char **out_value,
-                   GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  *out_value = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (!required)
-        return TRUE;
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” is required"), member);
-      return FALSE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” must be a string"), member);
-      return FALSE;
-    }
-
-  *out_value = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-member_get_int (JsonObject  *object,
-                const char  *member,
-                gint64      *out_value,
-                GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” is required"), member);
-      return FALSE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” must be an integer"), member);
-      return FALSE;
-    }
-
-  *out_value = json_node_get_int (node);
-  return TRUE;
-}
-
-static gboolean
-member_get_boolean (JsonObject  *object,
-                    const char  *member,
-                    gboolean    *out_value,
-                    GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” is required"), member);
-      return FALSE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” must be true or false"), member);
-      return FALSE;
-    }
-
-  *out_value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-/* {"ids": [1, 2, …]} */
-static GArray *
-member_get_ids (JsonObject  *object,
-                const char  *member,
-                GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  g_autoptr(GArray) ids = NULL;
-  JsonArray *array;
-  guint n;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                   _("“%s” must be an array of ids"), member);
-      return NULL;
-    }
-
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-      gint64 id;
-
-      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_INT64 ||
-          (id = json_node_get_int (item)) <= 0)
-        {
-          g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                       _("“%s[%u]” must be a positive integer"), member, i);
-          return NULL;
-        }
-      g_array_append_val (ids, id);
-    }
-
-  return g_steal_pointer (&ids);
-}
-
 static const char *
 request_get_param (Request    *req,
                    const char *name)
@@ -802,7 +675,7 @@ route_auth_code (Request *req)
   if (!(body = request_read_object (req)))
     return;
 
-  if (!member_get_string (json_node_get_object (body), "email", TRUE, &email, &error) ||
+  if (!lanyard_json_object_get_string (json_node_get_object (body), "email", TRUE, &email, &error) ||
       !lanyard_auth_request_code (req->server->auth, email, req->client_address, &retry_after, &error))
     {
       if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_RATE_LIMITED))
@@ -830,8 +703,8 @@ route_auth_token (Request *req)
     return;
 
   object = json_node_get_object (body);
-  if (!member_get_string (object, "email", TRUE, &email, &error) ||
-      !member_get_string (object, "code", TRUE, &code, &error) ||
+  if (!lanyard_json_object_get_string (object, "email", TRUE, &email, &error) ||
+      !lanyard_json_object_get_string (object, "code", TRUE, &code, &error) ||
       !(token = lanyard_auth_exchange_code (req->server->auth, email, code, &expires_at, &staff, &error)))
     {
       if (g_error_matches (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_RATE_LIMITED))
@@ -1351,7 +1224,7 @@ route_add_people (Request  *req,
 
   if (import)
     {
-      if (!member_get_string (object, "label", FALSE, &label, &error))
+      if (!lanyard_json_object_get_string (object, "label", FALSE, &label, &error))
         {
           request_fail (req, error);
           return;
@@ -1468,7 +1341,7 @@ request_read_people_ids (Request     *req,
   if (!(body = request_read_object (req)))
     return NULL;
 
-  if (!(ids = member_get_ids (json_node_get_object (body), "ids", &error)))
+  if (!(ids = lanyard_json_object_get_ids (json_node_get_object (body), "ids", &error)))
     {
       request_fail (req, error);
       return NULL;
@@ -1549,7 +1422,7 @@ route_set_access (Request *req)
   if (!(ids = request_read_people_ids (req, "people.write", &object, &body)))
     return;
 
-  if (!member_get_boolean (object, "enabled", &enabled, &error))
+  if (!lanyard_json_object_get_boolean (object, "enabled", &enabled, &error))
     {
       request_fail (req, error);
       return;
@@ -1595,7 +1468,7 @@ route_set_grants (Request *req)
     return;
   object = json_node_get_object (body);
 
-  if (!member_get_int (object, "person-version", &version, &error))
+  if (!lanyard_json_object_get_int64 (object, "person-version", &version, &error))
     {
       request_fail (req, error);
       return;
@@ -1752,7 +1625,7 @@ route_set_phone_region (Request *req)
       !(body = request_read_object (req)))
     return;
 
-  if (!member_get_string (json_node_get_object (body), "region", TRUE, &text, &error) ||
+  if (!lanyard_json_object_get_string (json_node_get_object (body), "region", TRUE, &text, &error) ||
       !lanyard_store_set_phone_region (request_store (req), text, req->cancellable, &error))
     {
       request_fail (req, error);
