@@ -322,7 +322,7 @@ send_request (SoupSession     *session,
               const char      *authorization,
               const char      *method,
               const char      *path,
-              JsonNode        *body,
+              GBytes          *body,
               JsonNode       **out_answer,
               guint64         *out_connection_id,
               guint           *out_retry_after,
@@ -357,11 +357,7 @@ send_request (SoupSession     *session,
   if (authorization != NULL)
     soup_message_headers_replace (headers, "Authorization", authorization);
   if (body != NULL)
-    {
-      g_autoptr(GBytes) request_body = node_to_bytes (body);
-
-      soup_message_set_request_body_from_bytes (message, "application/json", request_body);
-    }
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
 
   if (!(bytes = soup_session_send_and_read (session, message, cancellable, &local_error)))
     {
@@ -420,14 +416,15 @@ set_bad_answer_error (GError      **error,
 }
 
 /* A request of the store: with its token, counting the connections it opens. */
+/* A call whose body is already JSON text. */
 static gboolean
-remote_call (LanyardRemoteStore  *self,
-             const char          *method,
-             const char          *path,
-             JsonNode            *body,
-             JsonNode           **out_answer,
-             GCancellable        *cancellable,
-             GError             **error)
+remote_call_bytes (LanyardRemoteStore  *self,
+                   const char          *method,
+                   const char          *path,
+                   GBytes              *body,
+                   JsonNode           **out_answer,
+                   GCancellable        *cancellable,
+                   GError             **error)
 {
   guint64 connection_id = 0;
 
@@ -445,6 +442,20 @@ remote_call (LanyardRemoteStore  *self,
   g_mutex_unlock (&self->lock);
 
   return TRUE;
+}
+
+static gboolean
+remote_call (LanyardRemoteStore  *self,
+             const char          *method,
+             const char          *path,
+             JsonNode            *body,
+             JsonNode           **out_answer,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? node_to_bytes (body) : NULL;
+
+  return remote_call_bytes (self, method, path, bytes, out_answer, cancellable, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -894,29 +905,22 @@ post_batch (LanyardRemoteStore  *self,
             GError             **error)
 {
   g_autoptr(JsonNode) node = node_new_object (body);
+  g_autoptr(GBytes) bytes = node_to_bytes (node);
   g_autoptr(JsonNode) answer = NULL;
   guint count = 0;
 
   /* Said here, before anything is sent, rather than as the server's 413 after sending it all. */
-  {
-    g_autoptr(JsonGenerator) generator = json_generator_new ();
-    g_autofree char *text = NULL;
-    gsize length = 0;
+  if (g_bytes_get_size (bytes) > MAX_BATCH_BODY_SIZE)
+    {
+      g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
+                   ngettext ("An import of %u person is too large to send to the server at once; split the file",
+                             "An import of %u people is too large to send to the server at once; split the file",
+                             n_people),
+                   n_people);
+      return 0;
+    }
 
-    json_generator_set_root (generator, node);
-    text = json_generator_to_data (generator, &length);
-    if (length > MAX_BATCH_BODY_SIZE)
-      {
-        g_set_error (error, LANYARD_STORE_ERROR, LANYARD_STORE_ERROR_INVALID,
-                     ngettext ("An import of %u person is too large to send to the server at once; split the file",
-                               "An import of %u people is too large to send to the server at once; split the file",
-                               n_people),
-                     n_people);
-        return 0;
-      }
-  }
-
-  if (!remote_call (self, "POST", path, node, &answer, cancellable, error) ||
+  if (!remote_call_bytes (self, "POST", path, bytes, &answer, cancellable, error) ||
       !read_count (answer, count_member, self->endpoint.server, &count, error))
     return 0;
 
@@ -1483,12 +1487,14 @@ sign_in_request (ConnectData   *data,
 {
   g_auto(Endpoint) endpoint = { 0 };
   g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GBytes) bytes = NULL;
 
   if (!endpoint_parse (data->url, &endpoint, error))
     return FALSE;
 
   session = session_new (data->tls_database);
-  return send_request (session, &endpoint, NULL, "POST", path, body, out_answer, NULL, &data->retry_after,
+  bytes = node_to_bytes (body);
+  return send_request (session, &endpoint, NULL, "POST", path, bytes, out_answer, NULL, &data->retry_after,
                        cancellable, error);
 }
 
