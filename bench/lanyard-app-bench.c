@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <adwaita.h>
 
@@ -23,7 +24,10 @@
  *
  *  - launch: the real `lanyard` binary started --launch-runs times with
  *    LANYARD_PROFILE=1; from spawning it to the first rows painted (the
- *    app prints when), and the app's RSS once they are;
+ *    app prints when), and the app's RSS once they are. One launch before
+ *    those is reported on its own: the first GTK app on a new session bus
+ *    starts xdg-desktop-portal and the accessibility bus and waits for
+ *    them (~200 ms here), which a desktop session has running already;
  *  - keystroke: in a window of this process, search words typed one key at
  *    a time; from each key to the frame that paints the list of its search;
  *  - stalls: the longest main-loop stalls while typing, scrolling and
@@ -40,13 +44,13 @@
 static char *opt_database;
 static char *opt_app;
 static char *opt_label;
-static int opt_launch_runs = 7;
+static int opt_launch_runs = 15;
 static int opt_typing_rounds = 3;
 
 static GOptionEntry option_entries[] = {
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, &opt_database, "The database to measure with", "FILE" },
   { "app", 'a', 0, G_OPTION_ARG_FILENAME, &opt_app, "The lanyard binary, for the launch measurement", "PATH" },
-  { "launch-runs", 'n', 0, G_OPTION_ARG_INT, &opt_launch_runs, "Launches to time (default 7)", "N" },
+  { "launch-runs", 'n', 0, G_OPTION_ARG_INT, &opt_launch_runs, "Launches to time (default 15)", "N" },
   { "typing-rounds", 't', 0, G_OPTION_ARG_INT, &opt_typing_rounds, "Times to type the search words (default 3)", "N" },
   { "label", 'l', 0, G_OPTION_ARG_STRING, &opt_label, "What to call this database in the report", "NAME" },
   { NULL }
@@ -186,20 +190,64 @@ typedef struct {
   gint64              painted_at;
 
   /* LANYARD_BENCH_FRAMES=1: where the time of slow frames goes */
-  gint64              phase_at[6];         /* when each phase of the frame began, 0: not run */
+  GdkFrameClock      *clock;
+  gboolean            print_frames;
+  GArray             *frame_cpu_ms;        /* of the phase running: each frame's CPU time on the main thread */
+  GArray             *typing_frames_ms;
+  GArray             *scrolling_frames_ms;
+  GArray             *switching_frames_ms;
+  gint64              phase_at[7];         /* when each phase of the frame began, 0: not run */
+  gint64              phase_cpu_at[7];     /* the main thread's CPU time then */
 } Bench;
 
-/* The phases of a frame, as GdkFrameClock signals them (each only when something asked for it). */
-static const char * const frame_phases[] = { "flush-events", "before-paint", "update", "layout", "paint", "after-paint" };
+/* The phases of a frame, as GdkFrameClock signals them (each only when
+ * something asked for it), with the layout phase split where the surface
+ * has computed its size and GTK starts to measure and allocate widgets. */
+static const char * const frame_phases[] = { "flush-events", "before-paint", "update", "layout", "allocate", "paint", "after-paint" };
+enum { PHASE_ALLOCATE = 4 };
 
-static void
-on_frame_phase_cb (GdkFrameClock *clock,
-                   gpointer       user_data)
+/* Emission hooks run before every handler of the emission, so a phase is
+ * timed from its start, not from wherever a handler of ours would stand
+ * among GDK's and GTK's own. */
+static gint64
+thread_cpu_usec (void)
 {
-  Bench *bench = g_object_get_data (G_OBJECT (clock), "lanyard-bench");
-  guint phase = GPOINTER_TO_UINT (user_data);
+  struct timespec now;
 
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static gboolean
+on_frame_phase_hook (GSignalInvocationHint *hint,
+                     guint                  n_param_values,
+                     const GValue          *param_values,
+                     gpointer               user_data)
+{
+  Bench *bench = user_data;
+  GObject *instance = g_value_get_object (&param_values[0]);
+  guint phase;
+
+  if (GDK_IS_SURFACE (instance))
+    {
+      if (gdk_surface_get_frame_clock (GDK_SURFACE (instance)) != bench->clock)
+        return TRUE;
+      phase = PHASE_ALLOCATE;
+    }
+  else if (instance != G_OBJECT (bench->clock))
+    return TRUE;
+  else
+    {
+      const char *name = g_signal_name (hint->signal_id);
+
+      for (phase = 0; phase < G_N_ELEMENTS (frame_phases); phase++)
+        if (g_str_equal (frame_phases[phase], name))
+          break;
+      g_return_val_if_fail (phase < G_N_ELEMENTS (frame_phases), TRUE);
+    }
   bench->phase_at[phase] = g_get_monotonic_time ();
+  bench->phase_cpu_at[phase] = thread_cpu_usec ();
+  return TRUE;
 }
 
 static void
@@ -207,6 +255,7 @@ on_frame_done_cb (GdkFrameClock *clock,
                   Bench         *bench)
 {
   gint64 end = g_get_monotonic_time ();
+  gint64 end_cpu = thread_cpu_usec ();
   gint64 start = 0;
   double total;
 
@@ -215,12 +264,23 @@ on_frame_done_cb (GdkFrameClock *clock,
       start = bench->phase_at[i];
   total = (end - start) / 1000.0;
 
-  if (start != 0 && total > 12.0 && bench->doing != NULL)
+  if (start != 0 && bench->frame_cpu_ms != NULL)
+    {
+      gint64 start_cpu = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
+        if (bench->phase_at[i] == start)
+          start_cpu = bench->phase_cpu_at[i];
+      g_array_append_vals (bench->frame_cpu_ms, &(double){ (end_cpu - start_cpu) / 1000.0 }, 1);
+    }
+
+  if (start != 0 && total > 12.0 && bench->doing != NULL && bench->print_frames)
     {
       g_print ("  slow frame (%s) %.1f ms:", bench->doing, total);
       for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
         {
           gint64 next = end;
+          gint64 next_cpu = end_cpu;
 
           if (bench->phase_at[i] == 0)
             continue;
@@ -228,9 +288,12 @@ on_frame_done_cb (GdkFrameClock *clock,
             if (bench->phase_at[j] != 0)
               {
                 next = bench->phase_at[j];
+                next_cpu = bench->phase_cpu_at[j];
                 break;
               }
-          g_print (" %s %.1f", frame_phases[i], (next - bench->phase_at[i]) / 1000.0);
+          /* wall time (the main thread's CPU time) */
+          g_print (" %s %.1f (%.1f)", frame_phases[i], (next - bench->phase_at[i]) / 1000.0,
+                   (next_cpu - bench->phase_cpu_at[i]) / 1000.0);
         }
       g_print ("\n");
     }
@@ -241,9 +304,11 @@ static void
 watch_frames (Bench         *bench,
               GdkFrameClock *clock)
 {
-  g_object_set_data (G_OBJECT (clock), "lanyard-bench", bench);
+  bench->clock = clock;
   for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
-    g_signal_connect (clock, frame_phases[i], G_CALLBACK (on_frame_phase_cb), GUINT_TO_POINTER (i));
+    g_signal_add_emission_hook (g_signal_lookup (i == PHASE_ALLOCATE ? "layout" : frame_phases[i],
+                                                 i == PHASE_ALLOCATE ? GDK_TYPE_SURFACE : GDK_TYPE_FRAME_CLOCK),
+                                0, on_frame_phase_hook, bench, NULL);
   g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_frame_done_cb), bench);
 }
 
@@ -269,9 +334,11 @@ on_watch_tick_cb (gpointer user_data)
 
 static void
 watch_start (Bench  *bench,
-             GArray *stalls)
+             GArray *stalls,
+             GArray *frame_cpu)
 {
   bench->stalls_ms = stalls;
+  bench->frame_cpu_ms = frame_cpu;
   bench->watch_last = 0;
   bench->watching = TRUE;
 }
@@ -281,6 +348,7 @@ watch_stop (Bench *bench)
 {
   bench->watching = FALSE;
   bench->stalls_ms = NULL;
+  bench->frame_cpu_ms = NULL;
 }
 
 static void
@@ -346,7 +414,7 @@ measure_typing (Bench      *bench,
     "anna", "müller", "lee", "garcía", "+49 151", "schmidt", "ol", "example.org", "kowalski", "zh",
   };
 
-  watch_start (bench, stalls_ms);
+  watch_start (bench, stalls_ms, bench->typing_frames_ms);
 
   for (guint w = 0; w < G_N_ELEMENTS (words); w++)
     {
@@ -403,7 +471,7 @@ measure_scrolling (Bench  *bench,
   gtk_adjustment_set_value (bench->vadjustment, 0);
   wait_for_paint (bench);
 
-  watch_start (bench, stalls_ms);
+  watch_start (bench, stalls_ms, bench->scrolling_frames_ms);
 
   for (guint frame = 0; frame < 180; frame++)
     {
@@ -472,7 +540,7 @@ measure_switching (Bench  *bench,
   STEP ("people.clear-filters", NULL);
 #undef STEP
 
-  watch_start (bench, stalls_ms);
+  watch_start (bench, stalls_ms, bench->switching_frames_ms);
 
   for (guint i = 0; i < n; i++)
     {
@@ -534,6 +602,7 @@ main (int   argc,
   g_autoptr(GArray) scrolling_stalls = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) switching_stalls = g_array_new (FALSE, FALSE, sizeof (double));
   guint64 launch_rss_kb = 0;
+  double first_launch_ms = 0;
   guint missed_keys = 0;
   gint64 opened, settled;
   Bench bench = { 0 };
@@ -550,8 +619,15 @@ main (int   argc,
 
   g_print ("Lanyard app on %s (%s)\n", opt_label != NULL ? opt_label : opt_database, opt_database);
 
-  if (opt_app != NULL)
+  if (opt_app != NULL && opt_launch_runs > 0)
     {
+      guint64 first_rss = 0;
+
+      if (!time_one_launch (&first_launch_ms, &first_rss, &error))
+        {
+          g_printerr ("First launch: %s\n", error->message);
+          return 1;
+        }
       for (int i = 0; i < opt_launch_runs; i++)
         {
           double ms = 0;
@@ -604,8 +680,11 @@ main (int   argc,
   bench.model = LANYARD_PEOPLE_MODEL (gtk_single_selection_get_model (
     GTK_SINGLE_SELECTION (gtk_grid_view_get_model (lanyard_test_get_widget (GTK_WIDGET (bench.window), "people_view")))));
   bench.watch_source = g_timeout_add_full (G_PRIORITY_HIGH, 1, on_watch_tick_cb, &bench, NULL);
-  if (g_getenv ("LANYARD_BENCH_FRAMES") != NULL)
-    watch_frames (&bench, gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)));
+  bench.print_frames = g_getenv ("LANYARD_BENCH_FRAMES") != NULL;
+  bench.typing_frames_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.scrolling_frames_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.switching_frames_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  watch_frames (&bench, gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)));
 
   if (g_list_model_get_n_items (G_LIST_MODEL (bench.model)) > 0)
     {
@@ -619,6 +698,8 @@ main (int   argc,
            g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset");
   if (launch_ms->len > 0)
     {
+      g_print ("  first launch on this session bus      %.1f ms (starts the portal and accessibility bus)\n",
+               first_launch_ms);
       report_series ("launch to first rows painted", launch_ms, TARGET_LAUNCH_MS, FALSE);
       g_print ("  RSS of the launched app              %.1f MB\n", launch_rss_kb / 1024.0);
     }
@@ -636,12 +717,19 @@ main (int   argc,
         g_print ("   %s\n", bench.stall_notes->str);
       report_stalls ("scrolling", scrolling_stalls);
       report_stalls ("switching filters", switching_stalls);
+      /* CPU time, not wall time: what the frames cost, whatever else the machine was doing. */
+      report_series ("frame CPU while typing", bench.typing_frames_ms, 0, FALSE);
+      report_series ("frame CPU while scrolling", bench.scrolling_frames_ms, 0, FALSE);
+      report_series ("frame CPU while switching", bench.switching_frames_ms, 0, FALSE);
     }
   g_print ("  RSS of this process afterwards        %.1f MB\n", read_rss_kb (0) / 1024.0);
 
   g_source_remove (bench.watch_source);
   g_string_free (bench.slow_keys, TRUE);
   g_string_free (bench.stall_notes, TRUE);
+  g_array_unref (bench.typing_frames_ms);
+  g_array_unref (bench.scrolling_frames_ms);
+  g_array_unref (bench.switching_frames_ms);
   gtk_window_destroy (GTK_WINDOW (bench.window));
 
   return 0;
