@@ -451,11 +451,29 @@ set_badge_class (GtkLabel   *badge,
     gtk_widget_remove_css_class (GTK_WIDGET (badge), style);
 }
 
+/*
+ * How the row steps back: by opacity, not by a style class. A class on the
+ * row restyles every node under it, and rows change person on every
+ * keystroke of a search; opacity only asks for a redraw.
+ */
+typedef enum {
+  ROW_LOOK_NORMAL,
+  ROW_LOOK_DISABLED,     /* access switched off: dimmed, but its Disabled badge is not */
+  ROW_LOOK_PLACEHOLDER,  /* its page is still on its way: no avatar yet */
+} RowLook;
+
+static void
+lanyard_person_row_set_look (LanyardPersonRow *self,
+                             RowLook           look)
+{
+  gtk_widget_set_opacity (self->avatar, look == ROW_LOOK_PLACEHOLDER ? 0.0 : look == ROW_LOOK_DISABLED ? 0.5 : 1.0);
+  gtk_widget_set_opacity (self->text_box, look == ROW_LOOK_DISABLED ? 0.5 : 1.0);
+}
+
 static void
 lanyard_person_row_update (LanyardPersonRow *self)
 {
   LanyardPerson *person = self->person;
-  GtkWidget *widget = GTK_WIDGET (self);
   g_autofree char *name = NULL;
   g_autofree char *contact = NULL;
   g_autofree char *source_tooltip = NULL;
@@ -477,8 +495,7 @@ lanyard_person_row_update (LanyardPersonRow *self)
   /* Rows of pages not fetched yet hold an empty person: keep the row's height, show nothing. */
   if (person == NULL || lanyard_person_get_id (person) == LANYARD_NO_ID)
     {
-      gtk_widget_add_css_class (widget, "placeholder");
-      gtk_widget_remove_css_class (widget, "disabled-person");
+      lanyard_person_row_set_look (self, ROW_LOOK_PLACEHOLDER);
       lanyard_initials_set_text (LANYARD_INITIALS (self->avatar), NULL);
       gtk_label_set_label (self->name_label, "");
       gtk_label_set_label (self->contact_label, "");
@@ -493,7 +510,6 @@ lanyard_person_row_update (LanyardPersonRow *self)
       return;
     }
 
-  gtk_widget_remove_css_class (widget, "placeholder");
 
   name = lanyard_person_dup_display_name (person);
   contact = dup_contact_text (person);
@@ -593,10 +609,7 @@ lanyard_person_row_update (LanyardPersonRow *self)
   set_badge_class (self->badges[LANYARD_PERSON_BADGE_INVITATION], "accent",
                    lanyard_person_get_invitation_state (person) != LANYARD_INVITATION_SEND_FAILED);
 
-  if (disabled)
-    gtk_widget_add_css_class (widget, "disabled-person");
-  else
-    gtk_widget_remove_css_class (widget, "disabled-person");
+  lanyard_person_row_set_look (self, disabled ? ROW_LOOK_DISABLED : ROW_LOOK_NORMAL);
 
   /* What a screen reader says for the row: the name, then what the eye sees next to it. */
   accessible = g_string_new (name);
