@@ -207,6 +207,20 @@ test_format_international (void)
 }
 
 /* The display form reads back to the same number from any region. */
+/* Preparing on a thread while this thread formats numbers: the same answers, and twice is harmless. */
+static void
+test_prepare_in_background (void)
+{
+  lanyard_phone_prepare_in_background ();
+  for (int i = 0; i < 50; i++)
+    {
+      g_autofree char *formatted = lanyard_phone_format_international ("+4915123456789");
+
+      g_assert_cmpstr (formatted, ==, "+49 1512 3456789");
+    }
+  lanyard_phone_prepare_in_background ();
+}
+
 static void
 test_format_round_trip (void)
 {
@@ -264,6 +278,7 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
 
   g_test_add_func ("/core/phone/region-known", test_region_known);
+  g_test_add_func ("/core/phone/prepare-in-background", test_prepare_in_background);
   g_test_add_func ("/core/phone/normalize/valid", test_normalize_valid);
   g_test_add_func ("/core/phone/normalize/invalid", test_normalize_invalid);
   g_test_add_func ("/core/phone/format/international", test_format_international);

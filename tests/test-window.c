@@ -1108,6 +1108,62 @@ phone_region_is_us (gpointer data)
   return g_strcmp0 (region, "US") == 0;
 }
 
+/* Ctrl+? shows the keyboard shortcuts, built when first asked for and then kept. */
+static void
+test_shortcuts_window (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWindow *shortcuts;
+
+  open_window (fixture);
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL));
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_modal (shortcuts));
+  g_assert_true ((GtkWindow *)gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window)) == shortcuts);
+
+  /* Closing hides it; asking again shows the same window. */
+  gtk_window_close (shortcuts);
+  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL));
+  g_assert_true (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) == shortcuts);
+  gtk_window_close (shortcuts);
+}
+
+/* The window's menus are built when first opened, and are then the menus they should be. */
+static void
+test_menus_on_demand (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *buttons[] = { "sidebar_menu_button", "connection_button" };
+
+  open_window (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkMenuButton *button = get_widget (fixture, buttons[i]);
+      GtkPopover *popover;
+
+      g_assert_null (gtk_menu_button_get_popover (button));
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+
+      gtk_menu_button_popup (button);
+      popover = gtk_menu_button_get_popover (button);
+      g_assert_true (GTK_IS_POPOVER_MENU (popover));
+      g_assert_nonnull (gtk_menu_button_get_menu_model (button));
+      g_assert_cmpint (g_menu_model_get_n_items (gtk_menu_button_get_menu_model (button)), >, 0);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+      gtk_menu_button_popdown (button);
+
+      /* Built once: the same popover the next time. */
+      gtk_menu_button_popup (button);
+      g_assert_true (gtk_menu_button_get_popover (button) == popover);
+      gtk_menu_button_popdown (button);
+    }
+}
+
 /* Preferences: the default phone region, shown as stored and changed through the store. */
 static void
 test_preferences (Fixture       *fixture,
@@ -1433,6 +1489,10 @@ main (int   argc,
               fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/app/window/people/export", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_export, fixture_tear_down);
+  g_test_add ("/app/window/menus-on-demand", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_menus_on_demand, fixture_tear_down);
+  g_test_add ("/app/window/shortcuts", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_shortcuts_window, fixture_tear_down);
   g_test_add ("/app/window/preferences", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_preferences, fixture_tear_down);
   g_test_add ("/app/window/facility-switcher", Fixture, GINT_TO_POINTER (TRUE),

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lanyard-application.h"
+#include "lanyard-phone.h"
 #include "lanyard-connection.h"
 #include "lanyard-remote-store.h"
 #include "lanyard-window.h"
@@ -20,6 +21,9 @@ struct _LanyardApplication
   GCancellable   *connect_cancellable;
   char           *notice;         /* to show on the next window, once */
   guint           screenshot_source;
+  LanyardWindow  *pending;        /* built, to be presented once it has read its list */
+  LanyardWindow  *pending_old;    /* the window it replaces */
+  guint           pending_timeout;
   guint           opening : 1;
 };
 
@@ -227,16 +231,73 @@ lanyard_application_watch_for_profile (LanyardApplication *self,
 
 /* Opening */
 
+/* How long a new window may wait for its list before it is shown anyway. */
+#define PRESENT_WAIT_MS 150
+
+static void
+lanyard_application_present_pending (LanyardApplication *self)
+{
+  g_autoptr(LanyardWindow) window = g_steal_pointer (&self->pending);
+  g_autoptr(LanyardWindow) old = g_steal_pointer (&self->pending_old);
+
+  if (window == NULL)
+    return;
+
+  g_clear_handle_id (&self->pending_timeout, g_source_remove);
+  g_signal_handlers_disconnect_by_data (window, self);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (self->notice != NULL)
+    {
+      g_autofree char *notice = g_steal_pointer (&self->notice);
+
+      lanyard_window_toast (window, notice);
+    }
+
+  /* After the new one is up, so that the application never runs out of windows. */
+  if (old != NULL && old != window)
+    gtk_window_destroy (GTK_WINDOW (old));
+}
+
+static void
+on_pending_busy_changed_cb (LanyardWindow      *window,
+                            GParamSpec         *pspec,
+                            LanyardApplication *self)
+{
+  if (!lanyard_window_get_busy (window))
+    lanyard_application_present_pending (self);
+}
+
+static gboolean
+on_pending_timeout_cb (gpointer user_data)
+{
+  LanyardApplication *self = user_data;
+
+  self->pending_timeout = 0;
+  lanyard_application_present_pending (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 /*
  * Shows @window instead of the one shown now, at the same size: switching
  * the connection builds a new window on the new store rather than
  * changing the store under a window, so no row of the old one can stay.
+ *
+ * The window is shown once it has read its first page and counts (a local
+ * database takes a few milliseconds), or after PRESENT_WAIT_MS if the store
+ * is slower than that: it then comes up with its rows, styled, measured
+ * and painted once, instead of empty and then again with them.
  */
 static void
 lanyard_application_show_window (LanyardApplication *self,
                                  LanyardWindow      *window)
 {
   LanyardWindow *old = self->window;
+
+  /* One window at a time on its way: the one before it goes up now. */
+  lanyard_application_present_pending (self);
 
   if (old != NULL)
     {
@@ -256,18 +317,16 @@ lanyard_application_show_window (LanyardApplication *self,
   lanyard_application_watch_for_screenshot (self, window);
   lanyard_application_watch_for_profile (self, window);
   lanyard_application_profile_mark ("window-built");
-  gtk_window_present (GTK_WINDOW (window));
 
-  if (self->notice != NULL)
+  self->pending = g_object_ref (window);
+  self->pending_old = old != NULL ? g_object_ref (old) : NULL;
+  if (!lanyard_window_get_busy (window))
     {
-      g_autofree char *notice = g_steal_pointer (&self->notice);
-
-      lanyard_window_toast (window, notice);
+      lanyard_application_present_pending (self);
+      return;
     }
-
-  /* After the new one is up, so that the application never runs out of windows. */
-  if (old != NULL && old != window)
-    gtk_window_destroy (GTK_WINDOW (old));
+  g_signal_connect (window, "notify::busy", G_CALLBACK (on_pending_busy_changed_cb), self);
+  self->pending_timeout = g_timeout_add (PRESENT_WAIT_MS, on_pending_timeout_cb, self);
 }
 
 static void
@@ -638,13 +697,17 @@ static void
 lanyard_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   lanyard_application_profile_mark ("gtk-started");
+  /* While GTK starts: the rows format phone numbers as soon as the first page is read. */
+  lanyard_phone_prepare_in_background ();
   G_APPLICATION_CLASS (lanyard_application_parent_class)->startup (application);
   lanyard_application_profile_mark ("adw-started");
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions, G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.show-help-overlay", help_overlay_accels);
 }
 
 static void
@@ -673,6 +736,11 @@ lanyard_application_finalize (GObject *object)
   LanyardApplication *self = LANYARD_APPLICATION (object);
 
   g_clear_handle_id (&self->screenshot_source, g_source_remove);
+  g_clear_handle_id (&self->pending_timeout, g_source_remove);
+  if (self->pending != NULL)
+    g_signal_handlers_disconnect_by_data (self->pending, self);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->pending_old);
   lanyard_application_cancel_connecting (self);
   g_clear_weak_pointer (&self->window);
   g_clear_pointer (&self->database_path, g_free);

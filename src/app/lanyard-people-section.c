@@ -134,6 +134,8 @@ struct _LanyardPeopleSection
   GtkWidget           *new_facility_button;
   GtkWidget           *create_demo_button;
   GtkSpinner          *demo_spinner;
+  GtkSpinner          *loading_spinner;
+  GtkSpinner          *searching_spinner;
   AdwStatusPage       *error_status_page;
   GtkToggleButton     *all_tile;
   GtkToggleButton     *has_access_tile;
@@ -2492,6 +2494,8 @@ lanyard_people_section_class_init (LanyardPeopleSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, new_facility_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, create_demo_button);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, demo_spinner);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, searching_spinner);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, error_status_page);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, list_area);
   gtk_widget_class_bind_template_child (widget_class, LanyardPeopleSection, all_tile);
@@ -2582,6 +2586,8 @@ lanyard_people_section_init (LanyardPeopleSection *self)
   self->bulk_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_ui_spin_while_mapped (self->loading_spinner);
+  lanyard_ui_spin_while_mapped (self->searching_spinner);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.cancel-export", FALSE);
 
   factory = gtk_signal_list_item_factory_new ();

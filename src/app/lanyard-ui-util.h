@@ -47,4 +47,9 @@ AdwMessageDialog *lanyard_ui_confirm_dialog_new  (GtkWidget  *widget,
 gboolean          lanyard_ui_report_store_error  (GtkWidget    *widget,
                                                   const GError *error);
 
+void              lanyard_ui_set_menu_model_lazily (GtkMenuButton *button,
+                                                    GMenuModel    *model);
+
+void              lanyard_ui_spin_while_mapped     (GtkSpinner    *spinner);
+
 G_END_DECLS

@@ -73,6 +73,11 @@ struct _LanyardWindow
   GtkListBox           *sidebar_list;
   GtkLabel             *connection_label;
   GtkMenuButton        *connection_button;
+  GtkMenuButton        *sidebar_menu_button;
+  GtkMenuButton        *server_menu_button;
+  GtkMenuButton        *open_error_menu_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *connection_menu;
   GtkImage             *connection_icon;
   GtkLabel             *connection_kind_label;
   GtkRevealer          *connection_banner;
@@ -1095,6 +1100,30 @@ win_preferences_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (lanyard_preferences_window_new (GTK_WINDOW (self), self->store)));
 }
 
+/*
+ * The shortcuts window is built the first time it is asked for, not with
+ * every window (GtkApplication's gtk/help-overlay.ui would be): ~10 ms less
+ * at launch.
+ */
+static void
+win_show_help_overlay_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/app/lanyard/Lanyard/lanyard-shortcuts-window.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 /* GtkWindow */
 
 static gboolean
@@ -1268,6 +1297,11 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, sidebar_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, server_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, open_error_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_menu);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_icon);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_kind_label);
   gtk_widget_class_bind_template_child (widget_class, LanyardWindow, connection_banner);
@@ -1296,6 +1330,7 @@ lanyard_window_class_init (LanyardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import-people", NULL, win_people_action);
   gtk_widget_class_install_action (widget_class, "win.export-people", NULL, win_people_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, win_preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, win_show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.new-facility", NULL, win_new_facility_action);
   gtk_widget_class_install_action (widget_class, "win.connect-server", NULL, win_connect_server_action);
   gtk_widget_class_install_action (widget_class, "win.use-local", NULL, win_use_local_action);
@@ -1315,6 +1350,10 @@ lanyard_window_init (LanyardWindow *self)
   self->busy = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lanyard_ui_set_menu_model_lazily (self->sidebar_menu_button, self->primary_menu);
+  lanyard_ui_set_menu_model_lazily (self->server_menu_button, self->primary_menu);
+  lanyard_ui_set_menu_model_lazily (self->open_error_menu_button, self->primary_menu);
+  lanyard_ui_set_menu_model_lazily (self->connection_button, self->connection_menu);
 #ifdef LANYARD_DEVEL
   /* The striped header bar of GNOME's development builds. */
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

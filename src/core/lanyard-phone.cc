@@ -514,6 +514,27 @@ lanyard_phone_format_international (const char *e164)
     }
 }
 
+static gpointer
+prepare_thread (gpointer data)
+{
+  /* Reading and formatting a number also builds the patterns most numbers use. */
+  g_free (lanyard_phone_format_international ("+4930901820"));
+
+  return NULL;
+}
+
+void
+lanyard_phone_prepare_in_background (void)
+{
+  static gsize started = 0;
+
+  if (g_once_init_enter (&started))
+    {
+      g_thread_unref (g_thread_new ("lanyard-phone", prepare_thread, NULL));
+      g_once_init_leave (&started, 1);
+    }
+}
+
 static int
 compare_region_names (gconstpointer a,
                       gconstpointer b,

@@ -39,4 +39,12 @@ int lanyard_phone_region_calling_code (const char *region);
 /* Pretty form of an E.164 number for display, international notation. */
 char *lanyard_phone_format_international (const char *e164);
 
+/*
+ * Loads libphonenumber's metadata on a thread of its own, once per process.
+ * The first number read or formatted otherwise pays for it where it is
+ * called (about 10 ms here): an app calls this when it starts, before
+ * its first list of people, so that the main thread does not wait.
+ */
+void lanyard_phone_prepare_in_background (void);
+
 G_END_DECLS
