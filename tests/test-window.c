@@ -1108,6 +1108,45 @@ phone_region_is_us (gpointer data)
   return g_strcmp0 (region, "US") == 0;
 }
 
+/* Every section of the sidebar shows its page, also those that start hidden; the choice is remembered. */
+static void
+test_sections (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkListBox *sidebar;
+  GtkStack *sections;
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  GtkListBoxRow *row;
+  guint n = 0;
+
+  open_window (fixture);
+  sidebar = get_widget (fixture, "sidebar_list");
+  sections = get_widget (fixture, "section_stack");
+  pages = gtk_stack_get_pages (sections);
+
+  while ((row = gtk_list_box_get_row_at_index (sidebar, n)) != NULL)
+    {
+      g_autoptr(GObject) page = g_list_model_get_item (G_LIST_MODEL (pages), n);
+      GtkWidget *child = gtk_stack_page_get_child (GTK_STACK_PAGE (page));
+
+      gtk_list_box_select_row (sidebar, row);
+      g_assert_true (gtk_stack_get_visible_child (sections) == child);
+      g_assert_true (gtk_widget_get_visible (child));
+      g_assert_true (gtk_widget_get_mapped (child));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 8);
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *last = g_settings_get_string (settings, "last-section");
+
+    g_assert_cmpstr (last, ==, "integrations");
+  }
+
+  gtk_list_box_select_row (sidebar, gtk_list_box_get_row_at_index (sidebar, 0));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (sections), ==, "people");
+}
+
 /* Ctrl+? shows the keyboard shortcuts, built when first asked for and then kept. */
 static void
 test_shortcuts_window (Fixture       *fixture,
@@ -1489,6 +1528,8 @@ main (int   argc,
               fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/app/window/people/export", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_export, fixture_tear_down);
+  g_test_add ("/app/window/sections", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_sections, fixture_tear_down);
   g_test_add ("/app/window/menus-on-demand", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_menus_on_demand, fixture_tear_down);
   g_test_add ("/app/window/shortcuts", Fixture, GINT_TO_POINTER (TRUE),

@@ -344,13 +344,13 @@ lanyard_people_section_update_list_stack (LanyardPeopleSection *self)
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
     {
-      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      lanyard_ui_stack_show (self->list_stack, "list");
       return;
     }
 
   if (lanyard_people_model_get_loading (self->model))
     {
-      gtk_stack_set_visible_child_name (self->list_stack, "searching");
+      lanyard_ui_stack_show (self->list_stack, "searching");
       return;
     }
 
@@ -383,7 +383,7 @@ lanyard_people_section_update_list_stack (LanyardPeopleSection *self)
     }
 
   adw_status_page_set_description (self->no_results_status_page, description);
-  gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+  lanyard_ui_stack_show (self->list_stack, "no-results");
 }
 
 /* Asks the model for the people the search, the tiles and the chips select. */
@@ -836,7 +836,7 @@ lanyard_people_section_show_empty (LanyardPeopleSection *self)
       adw_status_page_set_description (self->empty_status_page, description);
     }
 
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  lanyard_ui_stack_show (self->stack, "empty");
 }
 
 static void
@@ -849,7 +849,7 @@ lanyard_people_section_show_error (LanyardPeopleSection *self,
   lanyard_ui_report_store_error (GTK_WIDGET (self), error);
 
   adw_status_page_set_description (self->error_status_page, description);
-  gtk_stack_set_visible_child_name (self->stack, "error");
+  lanyard_ui_stack_show (self->stack, "error");
 }
 
 static void
@@ -882,7 +882,7 @@ on_counts_read_cb (GObject      *object,
     lanyard_people_section_show_empty (self);
   else
     {
-      gtk_stack_set_visible_child_name (self->stack, "people");
+      lanyard_ui_stack_show (self->stack, "people");
       lanyard_people_section_requery (self);
     }
 
@@ -920,14 +920,14 @@ lanyard_people_section_reload (LanyardPeopleSection *self)
     lanyard_people_model_clear (self->model);
 
   if (self->store == NULL || !self->facility_known)
-    gtk_stack_set_visible_child_name (self->stack, "loading");
+    lanyard_ui_stack_show (self->stack, "loading");
   else if (self->facility == NULL)
     lanyard_people_section_show_empty (self);
   else
     {
       /* Keep the last view while the counts are read again, unless there is none. */
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "people") != 0)
-        gtk_stack_set_visible_child_name (self->stack, "loading");
+        lanyard_ui_stack_show (self->stack, "loading");
 
       lanyard_people_section_read_counts (self);
       /* The first page need not wait for the counts: both are read at once, which on launch

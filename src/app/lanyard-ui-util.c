@@ -161,3 +161,38 @@ lanyard_ui_spin_while_mapped (GtkSpinner *spinner)
   g_signal_connect (spinner, "unmap", G_CALLBACK (on_spinner_mapped_changed_cb), NULL);
   on_spinner_mapped_changed_cb (GTK_WIDGET (spinner), NULL);
 }
+
+/**
+ * lanyard_ui_stack_show_child:
+ * @stack: a stack
+ * @child: one of its pages' children
+ *
+ * Shows @child's page, making @child visible first. Pages that are seldom
+ * shown (empty states, errors, sections not built yet) start hidden in the
+ * .ui files: GTK styles every visible widget of a window when it opens,
+ * shown page or not.
+ */
+void
+lanyard_ui_stack_show_child (GtkStack  *stack,
+                             GtkWidget *child)
+{
+  g_return_if_fail (GTK_IS_STACK (stack));
+  g_return_if_fail (GTK_IS_WIDGET (child));
+
+  gtk_widget_set_visible (child, TRUE);
+  gtk_stack_set_visible_child (stack, child);
+}
+
+/* lanyard_ui_stack_show_child() by the page's name. */
+void
+lanyard_ui_stack_show (GtkStack   *stack,
+                       const char *name)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_STACK (stack));
+
+  child = gtk_stack_get_child_by_name (stack, name);
+  g_return_if_fail (child != NULL);
+  lanyard_ui_stack_show_child (stack, child);
+}

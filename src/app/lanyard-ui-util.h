@@ -52,4 +52,9 @@ void              lanyard_ui_set_menu_model_lazily (GtkMenuButton *button,
 
 void              lanyard_ui_spin_while_mapped     (GtkSpinner    *spinner);
 
+void              lanyard_ui_stack_show            (GtkStack      *stack,
+                                                    const char    *name);
+void              lanyard_ui_stack_show_child      (GtkStack      *stack,
+                                                    GtkWidget     *child);
+
 G_END_DECLS

@@ -459,7 +459,7 @@ lanyard_window_show_facilities (LanyardWindow *self,
       g_autofree char *description = g_markup_escape_text (error->message, -1);
 
       adw_status_page_set_description (self->open_error_status_page, description);
-      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      lanyard_ui_stack_show (self->main_stack, "error");
       self->failed = TRUE;
       lanyard_window_update_busy (self);
       return;
@@ -506,7 +506,7 @@ on_facility_list_row_activated_cb (LanyardWindow *self,
     return;
 
   lanyard_people_section_set_facility (self->people_section, g_ptr_array_index (self->facilities, index));
-  gtk_stack_set_visible_child_name (self->section_stack, "people");
+  lanyard_ui_stack_show (self->section_stack, "people");
   lanyard_window_show_content (self);
 }
 
@@ -537,7 +537,7 @@ on_sidebar_list_row_selected_cb (LanyardWindow *self,
 
   page = g_list_model_get_item (self->pages, gtk_list_box_row_get_index (row));
   if (page != NULL)
-    gtk_stack_set_visible_child (self->section_stack, gtk_stack_page_get_child (GTK_STACK_PAGE (page)));
+    lanyard_ui_stack_show_child (self->section_stack, gtk_stack_page_get_child (GTK_STACK_PAGE (page)));
 }
 
 static void
@@ -699,7 +699,7 @@ lanyard_window_show_server_state (LanyardWindow *self)
     }
 
   /* No store yet: the whole window says where it stands. */
-  gtk_stack_set_visible_child_name (self->main_stack, "server");
+  lanyard_ui_stack_show (self->main_stack, "server");
   adw_window_title_set_subtitle (self->server_title, host);
   gtk_widget_set_visible (GTK_WIDGET (self->server_spinner), self->server_state == SERVER_STATE_CONNECTING);
   gtk_spinner_set_spinning (self->server_spinner, self->server_state == SERVER_STATE_CONNECTING);
@@ -1044,7 +1044,7 @@ win_search_action (GtkWidget  *widget,
   if (self->failed)
     return;
 
-  gtk_stack_set_visible_child_name (self->section_stack, "people");
+  lanyard_ui_stack_show (self->section_stack, "people");
   lanyard_window_show_content (self);
   lanyard_people_section_focus_search (self->people_section);
 }
@@ -1071,7 +1071,7 @@ win_people_action (GtkWidget  *widget,
   else
     section_action = "people.add";
 
-  gtk_stack_set_visible_child_name (self->section_stack, "people");
+  lanyard_ui_stack_show (self->section_stack, "people");
   lanyard_window_show_content (self);
   gtk_widget_activate_action (GTK_WIDGET (self->people_section), section_action, NULL);
 }
@@ -1369,7 +1369,7 @@ lanyard_window_init (LanyardWindow *self)
 
   last_section = g_settings_get_string (self->settings, "last-section");
   if (gtk_stack_get_child_by_name (self->section_stack, last_section) != NULL)
-    gtk_stack_set_visible_child_name (self->section_stack, last_section);
+    lanyard_ui_stack_show (self->section_stack, last_section);
 
   /* One sidebar row per section page of the stack: the .ui file is the one list of sections. */
   self->pages = G_LIST_MODEL (gtk_stack_get_pages (self->section_stack));
@@ -1442,7 +1442,7 @@ lanyard_window_new_for_error (GtkApplication *application,
   else
     description = g_markup_printf_escaped ("%s\n\n<small>%s</small>", error->message, display_path);
   adw_status_page_set_description (self->open_error_status_page, description);
-  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  lanyard_ui_stack_show (self->main_stack, "error");
   self->failed = TRUE;
   lanyard_window_update_busy (self);
   lanyard_window_update_people_buttons (self);
