@@ -276,7 +276,7 @@ on_frame_done_cb (GdkFrameClock *clock,
 
   if (start != 0 && total > 12.0 && bench->doing != NULL && bench->print_frames)
     {
-      g_print ("  slow frame (%s) %.1f ms:", bench->doing, total);
+      g_print ("  slow frame (%s) %.1f ms at %" G_GINT64_FORMAT " us:", bench->doing, total, start);
       for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
         {
           gint64 next = end;
@@ -670,8 +670,9 @@ main (int   argc,
   opened = g_get_monotonic_time ();
   bench.window = lanyard_window_new (NULL, LANYARD_STORE (store));
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1280, 800);
+  /* As the app shows its window: once it has read its list (lanyard_application_show_window()). */
+  lanyard_test_wait_for (window_settled, bench.window, "the window to read its list");
   gtk_window_present (GTK_WINDOW (bench.window));
-  lanyard_test_wait_for (window_settled, bench.window, "the window to show what it read");
   settled = wait_for_paint (&bench);
 
   bench.search_entry = lanyard_test_get_widget (GTK_WIDGET (bench.window), "search_entry");
