@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 
+#include "lanyard-application.h"
 #include "lanyard-core.h"
 #include "lanyard-people-model.h"
 #include "lanyard-widget-test-utils.h"
@@ -618,6 +619,9 @@ main (int   argc,
     }
 
   g_print ("Lanyard app on %s (%s)\n", opt_label != NULL ? opt_label : opt_database, opt_database);
+  /* The window of this process draws as the app's would (its launches inherit the choice). */
+  if (lanyard_application_prefer_cairo_without_gpu ("/dev/dri"))
+    g_print ("  no GPU device: cairo, without OpenGL, as the app chooses\n");
 
   if (opt_app != NULL && opt_launch_runs > 0)
     {
@@ -695,7 +699,9 @@ main (int   argc,
       measure_switching (&bench, switch_ms, switching_stalls);
     }
 
-  g_print ("  renderer: %s (GSK_RENDERER=%s)\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))),
+  g_print ("  display: %s; renderer: %s (GSK_RENDERER=%s)\n",
+           G_OBJECT_TYPE_NAME (gdk_display_get_default ()),
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))),
            g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset");
   if (launch_ms->len > 0)
     {

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include <adwaita.h>
@@ -16,6 +18,7 @@
 #include "lanyard-person-row.h"
 #include "lanyard-test-utils.h"
 #include "lanyard-widget-test-utils.h"
+#include "lanyard-application.h"
 #include "lanyard-window.h"
 
 /*
@@ -1108,6 +1111,48 @@ phone_region_is_us (gpointer data)
   return g_strcmp0 (region, "US") == 0;
 }
 
+/* Without a GPU device the app draws with cairo and leaves OpenGL alone, unless told otherwise. */
+static void
+test_cairo_without_gpu (void)
+{
+  g_autofree char *dri = NULL;
+  g_autofree char *device = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dri = g_dir_make_tmp ("lanyard-dri-XXXXXX", NULL);
+  g_assert_nonnull (dri);
+  g_unsetenv ("GSK_RENDERER");
+  g_unsetenv ("GDK_DEBUG");
+
+  /* A GPU: nothing changes. */
+  device = g_build_filename (dri, "renderD128", NULL);
+  g_assert_true (g_file_set_contents (device, "", 0, NULL));
+  g_assert_false (lanyard_application_prefer_cairo_without_gpu (dri));
+  g_assert_null (g_getenv ("GSK_RENDERER"));
+  g_assert_cmpint (g_remove (device), ==, 0);
+
+  /* The user's choice stands. */
+  g_setenv ("GSK_RENDERER", "gl", TRUE);
+  g_assert_false (lanyard_application_prefer_cairo_without_gpu (dri));
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+  g_unsetenv ("GSK_RENDERER");
+
+  /* No device, or no /dev/dri at all: cairo. */
+  g_assert_true (lanyard_application_prefer_cairo_without_gpu (dri));
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
+  g_unsetenv ("GSK_RENDERER");
+  g_unsetenv ("GDK_DEBUG");
+  g_assert_cmpint (g_rmdir (dri), ==, 0);
+  g_assert_true (lanyard_application_prefer_cairo_without_gpu (dri));
+}
+
 /* Every section of the sidebar shows its page, also those that start hidden; the choice is remembered. */
 static void
 test_sections (Fixture       *fixture,
@@ -1528,6 +1573,7 @@ main (int   argc,
               fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/app/window/people/export", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_export, fixture_tear_down);
+  g_test_add_func ("/app/window/cairo-without-gpu", test_cairo_without_gpu);
   g_test_add ("/app/window/sections", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_sections, fixture_tear_down);
   g_test_add ("/app/window/menus-on-demand", Fixture, GINT_TO_POINTER (TRUE),

@@ -23,6 +23,13 @@ LanyardApplication *lanyard_application_new (void);
 /* The database the app opens: $LANYARD_DATABASE when set, else the default local one. */
 char               *lanyard_application_dup_database_path (void);
 
+/*
+ * Before GTK starts: on a machine without a GPU device in @dri_dir
+ * ("/dev/dri"), makes GTK draw with cairo and not set up OpenGL, unless
+ * GSK_RENDERER or GDK_DEBUG already say otherwise. Returns TRUE when it did.
+ */
+gboolean            lanyard_application_prefer_cairo_without_gpu (const char *dri_dir);
+
 /* With LANYARD_PROFILE set, notes on stderr when launching reached @what (for bench/lanyard-app-bench). */
 void                lanyard_application_profile_mark      (const char *what);
 

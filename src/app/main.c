@@ -15,6 +15,7 @@ main (int   argc,
   const char *localedir;
 
   lanyard_application_profile_mark ("main");
+  lanyard_application_prefer_cairo_without_gpu ("/dev/dri");
 
   /* LANYARD_LOCALEDIR=_build/po runs an uninstalled build in another
    * language: meson compiles each po/LANG.po to _build/po/LANG/LC_MESSAGES. */
