@@ -289,6 +289,13 @@ collect_person_rows (GtkWidget *widget,
     collect_person_rows (child, rows);
 }
 
+static gboolean
+row_is_up_to_date (gpointer data)
+{
+  return lanyard_person_row_is_up_to_date (data);
+}
+
+/* The row showing @person_id, once it shows that person's latest values. */
 static LanyardPersonRow *
 find_row_of (Fixture *fixture,
              gint64   person_id)
@@ -298,9 +305,28 @@ find_row_of (Fixture *fixture,
   collect_person_rows (get_widget (fixture, "people_view"), rows);
   for (guint i = 0; i < rows->len; i++)
     if (lanyard_person_get_id (lanyard_person_row_get_person (g_ptr_array_index (rows, i))) == person_id)
-      return g_ptr_array_index (rows, i);
+      {
+        LanyardPersonRow *row = g_ptr_array_index (rows, i);
+
+        lanyard_test_wait_for (row_is_up_to_date, row, "the row to show its person");
+        return row;
+      }
 
   return NULL;
+}
+
+typedef struct {
+  Fixture *fixture;
+  gint64   person_id;
+} BadgeWait;
+
+static gboolean
+row_shows_disabled (gpointer data)
+{
+  BadgeWait *wait = data;
+  LanyardPersonRow *row = find_row_of (wait->fixture, wait->person_id);
+
+  return row != NULL && lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED);
 }
 
 /* The visible toplevel of @type other than the main window, if any. */
@@ -842,13 +868,14 @@ test_selection_mode (Fixture       *fixture,
     }
   /* The list is read again: the rows say Disabled and stay ticked. */
   lanyard_test_wait_for (first_row_is_disabled, model, "the list read again");
-  lanyard_test_wait_ms (100);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      LanyardPersonRow *row = find_row_of (fixture, ids[i]);
+      BadgeWait shown = { fixture, ids[i] };
+      LanyardPersonRow *row;
 
-      g_assert_nonnull (row);
-      g_assert_true (lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED));
+      /* Rows take new values over the next frames (at most 16 a frame). */
+      lanyard_test_wait_for (row_shows_disabled, &shown, "the row's Disabled badge");
+      row = find_row_of (fixture, ids[i]);
       g_assert_true (lanyard_person_row_get_marked (row));
     }
 
@@ -1026,20 +1053,6 @@ test_screenshots (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (get_widget (fixture, "people_section"), "people.escape", NULL));
   save_state (fixture, GTK_WIDGET (fixture->window), "lanyard-narrow.png");
-}
-
-typedef struct {
-  Fixture *fixture;
-  gint64   person_id;
-} BadgeWait;
-
-static gboolean
-row_shows_disabled (gpointer data)
-{
-  BadgeWait *wait = data;
-  LanyardPersonRow *row = find_row_of (wait->fixture, wait->person_id);
-
-  return row != NULL && lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED);
 }
 
 static gboolean

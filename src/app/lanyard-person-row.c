@@ -961,6 +961,14 @@ lanyard_person_row_set_person (LanyardPersonRow *self,
 }
 
 gboolean
+lanyard_person_row_is_up_to_date (LanyardPersonRow *self)
+{
+  g_return_val_if_fail (LANYARD_IS_PERSON_ROW (self), FALSE);
+
+  return self->update_tick == 0;
+}
+
+gboolean
 lanyard_person_row_get_badge_shown (LanyardPersonRow   *self,
                                     LanyardPersonBadge  badge)
 {

@@ -27,6 +27,8 @@ G_DECLARE_FINAL_TYPE (LanyardPersonRow, lanyard_person_row, LANYARD, PERSON_ROW,
 LanyardPerson *lanyard_person_row_get_person (LanyardPersonRow *self);
 void           lanyard_person_row_set_person (LanyardPersonRow *self,
                                               LanyardPerson    *person);
+/* FALSE while the row waits for a frame to show its person's latest values. */
+gboolean       lanyard_person_row_is_up_to_date   (LanyardPersonRow   *self);
 gboolean       lanyard_person_row_get_badge_shown (LanyardPersonRow   *self,
                                                    LanyardPersonBadge  badge);
 /* The check button of selection mode; NULL until the row was first in selection mode. */
