@@ -264,6 +264,10 @@ lanyard_application_watch_for_profile (LanyardApplication *self,
 /* How long a new window may wait for its list before it is shown anyway. */
 #define PRESENT_WAIT_MS 150
 
+static void on_pending_busy_changed_cb (LanyardWindow      *window,
+                                        GParamSpec         *pspec,
+                                        LanyardApplication *self);
+
 static void
 lanyard_application_present_pending (LanyardApplication *self)
 {
@@ -274,7 +278,7 @@ lanyard_application_present_pending (LanyardApplication *self)
     return;
 
   g_clear_handle_id (&self->pending_timeout, g_source_remove);
-  g_signal_handlers_disconnect_by_data (window, self);
+  g_signal_handlers_disconnect_by_func (window, on_pending_busy_changed_cb, self);
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -768,7 +772,7 @@ lanyard_application_finalize (GObject *object)
   g_clear_handle_id (&self->screenshot_source, g_source_remove);
   g_clear_handle_id (&self->pending_timeout, g_source_remove);
   if (self->pending != NULL)
-    g_signal_handlers_disconnect_by_data (self->pending, self);
+    g_signal_handlers_disconnect_by_func (self->pending, on_pending_busy_changed_cb, self);
   g_clear_object (&self->pending);
   g_clear_object (&self->pending_old);
   lanyard_application_cancel_connecting (self);
