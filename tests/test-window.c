@@ -289,13 +289,7 @@ collect_person_rows (GtkWidget *widget,
     collect_person_rows (child, rows);
 }
 
-static gboolean
-row_is_up_to_date (gpointer data)
-{
-  return lanyard_person_row_is_up_to_date (data);
-}
-
-/* The row showing @person_id, once it shows that person's latest values. */
+/* The row showing @person_id, or NULL. It may still wait for a frame to show that person. */
 static LanyardPersonRow *
 find_row_of (Fixture *fixture,
              gint64   person_id)
@@ -305,12 +299,7 @@ find_row_of (Fixture *fixture,
   collect_person_rows (get_widget (fixture, "people_view"), rows);
   for (guint i = 0; i < rows->len; i++)
     if (lanyard_person_get_id (lanyard_person_row_get_person (g_ptr_array_index (rows, i))) == person_id)
-      {
-        LanyardPersonRow *row = g_ptr_array_index (rows, i);
-
-        lanyard_test_wait_for (row_is_up_to_date, row, "the row to show its person");
-        return row;
-      }
+      return g_ptr_array_index (rows, i);
 
   return NULL;
 }
@@ -321,12 +310,33 @@ typedef struct {
 } BadgeWait;
 
 static gboolean
+row_of_is_up_to_date (gpointer data)
+{
+  BadgeWait *wait = data;
+  LanyardPersonRow *row = find_row_of (wait->fixture, wait->person_id);
+
+  return row != NULL && lanyard_person_row_is_up_to_date (row);
+}
+
+/* The row showing @person_id once it shows that person's latest values (rows take them over a few frames). */
+static LanyardPersonRow *
+wait_for_row_of (Fixture *fixture,
+                 gint64   person_id)
+{
+  BadgeWait wait = { fixture, person_id };
+
+  lanyard_test_wait_for (row_of_is_up_to_date, &wait, "the row to show its person");
+  return find_row_of (fixture, person_id);
+}
+
+static gboolean
 row_shows_disabled (gpointer data)
 {
   BadgeWait *wait = data;
   LanyardPersonRow *row = find_row_of (wait->fixture, wait->person_id);
 
-  return row != NULL && lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED);
+  return row != NULL && lanyard_person_row_is_up_to_date (row) &&
+         lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED);
 }
 
 /* The visible toplevel of @type other than the main window, if any. */
@@ -847,7 +857,7 @@ test_selection_mode (Fixture       *fixture,
       LanyardPersonRow *row;
 
       ids[i] = lanyard_person_get_id (person);
-      row = find_row_of (fixture, ids[i]);
+      row = wait_for_row_of (fixture, ids[i]);
       g_assert_nonnull (row);
       g_assert_true (lanyard_person_row_get_selection_mode (row));
       /* Ticking its check button marks the person. */
@@ -876,6 +886,7 @@ test_selection_mode (Fixture       *fixture,
       /* Rows take new values over the next frames (at most 16 a frame). */
       lanyard_test_wait_for (row_shows_disabled, &shown, "the row's Disabled badge");
       row = find_row_of (fixture, ids[i]);
+      g_assert_nonnull (row);
       g_assert_true (lanyard_person_row_get_marked (row));
     }
 
@@ -1097,7 +1108,7 @@ test_pane_access_switch (Fixture       *fixture,
         }
     }
   g_assert_nonnull (person);
-  row = find_row_of (fixture, lanyard_person_get_id (person));
+  row = wait_for_row_of (fixture, lanyard_person_get_id (person));
   g_assert_false (lanyard_person_row_get_badge_shown (row, LANYARD_PERSON_BADGE_DISABLED));
 
   gtk_single_selection_set_selected (selection, position);
@@ -1244,7 +1255,8 @@ test_menus_on_demand (Fixture       *fixture,
       GtkPopover *popover;
 
       g_assert_null (gtk_menu_button_get_popover (button));
-      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+      /* The button inside the menu button is what GTK makes insensitive when there is no menu. */
+      g_assert_true (gtk_widget_get_sensitive (gtk_widget_get_first_child (GTK_WIDGET (button))));
 
       gtk_menu_button_popup (button);
       popover = gtk_menu_button_get_popover (button);

@@ -267,6 +267,30 @@ lanyard_application_watch_for_profile (LanyardApplication *self,
 static void on_pending_busy_changed_cb (LanyardWindow      *window,
                                         GParamSpec         *pspec,
                                         LanyardApplication *self);
+static void on_pending_destroy_cb      (LanyardWindow      *window,
+                                        LanyardApplication *self);
+
+/* Forgets the window waiting to be shown, without showing it. */
+static void
+lanyard_application_drop_pending (LanyardApplication *self)
+{
+  g_clear_handle_id (&self->pending_timeout, g_source_remove);
+  if (self->pending != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->pending, on_pending_busy_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->pending, on_pending_destroy_cb, self);
+    }
+  g_clear_object (&self->pending);
+  g_clear_object (&self->pending_old);
+}
+
+/* Quitting closes every window, also one not shown yet: it is not shown afterwards. */
+static void
+on_pending_destroy_cb (LanyardWindow      *window,
+                       LanyardApplication *self)
+{
+  lanyard_application_drop_pending (self);
+}
 
 static void
 lanyard_application_present_pending (LanyardApplication *self)
@@ -279,6 +303,7 @@ lanyard_application_present_pending (LanyardApplication *self)
 
   g_clear_handle_id (&self->pending_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_func (window, on_pending_busy_changed_cb, self);
+  g_signal_handlers_disconnect_by_func (window, on_pending_destroy_cb, self);
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -360,6 +385,7 @@ lanyard_application_show_window (LanyardApplication *self,
       return;
     }
   g_signal_connect (window, "notify::busy", G_CALLBACK (on_pending_busy_changed_cb), self);
+  g_signal_connect (window, "destroy", G_CALLBACK (on_pending_destroy_cb), self);
   self->pending_timeout = g_timeout_add (PRESENT_WAIT_MS, on_pending_timeout_cb, self);
 }
 
@@ -770,11 +796,7 @@ lanyard_application_finalize (GObject *object)
   LanyardApplication *self = LANYARD_APPLICATION (object);
 
   g_clear_handle_id (&self->screenshot_source, g_source_remove);
-  g_clear_handle_id (&self->pending_timeout, g_source_remove);
-  if (self->pending != NULL)
-    g_signal_handlers_disconnect_by_func (self->pending, on_pending_busy_changed_cb, self);
-  g_clear_object (&self->pending);
-  g_clear_object (&self->pending_old);
+  lanyard_application_drop_pending (self);
   lanyard_application_cancel_connecting (self);
   g_clear_weak_pointer (&self->window);
   g_clear_pointer (&self->database_path, g_free);
