@@ -257,23 +257,19 @@ on_frame_done_cb (GdkFrameClock *clock,
 {
   gint64 end = g_get_monotonic_time ();
   gint64 end_cpu = thread_cpu_usec ();
-  gint64 start = 0;
+  gint64 start = 0, start_cpu = 0;
   double total;
 
   for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
     if (bench->phase_at[i] != 0 && (start == 0 || bench->phase_at[i] < start))
-      start = bench->phase_at[i];
+      {
+        start = bench->phase_at[i];
+        start_cpu = bench->phase_cpu_at[i];
+      }
   total = (end - start) / 1000.0;
 
   if (start != 0 && bench->frame_cpu_ms != NULL)
-    {
-      gint64 start_cpu = 0;
-
-      for (guint i = 0; i < G_N_ELEMENTS (frame_phases); i++)
-        if (bench->phase_at[i] == start)
-          start_cpu = bench->phase_cpu_at[i];
-      g_array_append_vals (bench->frame_cpu_ms, &(double){ (end_cpu - start_cpu) / 1000.0 }, 1);
-    }
+    g_array_append_vals (bench->frame_cpu_ms, &(double){ (end_cpu - start_cpu) / 1000.0 }, 1);
 
   if (start != 0 && total > 12.0 && bench->doing != NULL && bench->print_frames)
     {

@@ -295,16 +295,13 @@ on_pending_destroy_cb (LanyardWindow      *window,
 static void
 lanyard_application_present_pending (LanyardApplication *self)
 {
-  g_autoptr(LanyardWindow) window = g_steal_pointer (&self->pending);
-  g_autoptr(LanyardWindow) old = g_steal_pointer (&self->pending_old);
+  g_autoptr(LanyardWindow) window = self->pending != NULL ? g_object_ref (self->pending) : NULL;
+  g_autoptr(LanyardWindow) old = self->pending_old != NULL ? g_object_ref (self->pending_old) : NULL;
 
   if (window == NULL)
     return;
 
-  g_clear_handle_id (&self->pending_timeout, g_source_remove);
-  g_signal_handlers_disconnect_by_func (window, on_pending_busy_changed_cb, self);
-  g_signal_handlers_disconnect_by_func (window, on_pending_destroy_cb, self);
-
+  lanyard_application_drop_pending (self);
   gtk_window_present (GTK_WINDOW (window));
 
   if (self->notice != NULL)
